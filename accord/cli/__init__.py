@@ -1,0 +1,1 @@
+"""The ``accord`` command line: parse, call the service, render."""

@@ -1,0 +1,1 @@
+"""The detector seam and the runner that feeds detectors from the store."""

@@ -1,0 +1,1 @@
+"""The data model: FtM entities as statements, markings, datasets, findings."""

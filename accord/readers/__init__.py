@@ -1,0 +1,1 @@
+"""Input formats, each a ``Reader`` registered under a stable name."""

@@ -1,0 +1,1 @@
+"""Resolution and graph: linking entities across sources."""
