@@ -49,8 +49,7 @@ class Registry:
         key = f"{kind}:{name}"
         if key in self.owners:
             raise PluginError(
-                f"{kind} {name!r} is defined by both {self.owners[key]!r} "
-                f"and {owner!r}"
+                f"{kind} {name!r} is defined by both {self.owners[key]!r} and {owner!r}"
             )
         self.owners[key] = owner
 

@@ -63,9 +63,7 @@ def postgres_url(postgres_admin_url: str) -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings for a fresh store on each backend."""
     if request.param == "postgres":

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 INTERNAL_ERROR = {"error": "internal_error", "detail": "internal error"}
+UNPROCESSABLE = 422  # HTTPStatus renamed this member in 3.13; the number is stable
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -58,7 +59,7 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         return await unexpected_error(request, exc)
     errors = [_field_error(error) for error in exc.errors()]
     body = {"error": "invalid_request", "detail": _summary(errors), "errors": errors}
-    return JSONResponse(body, status_code=HTTPStatus.UNPROCESSABLE_CONTENT)
+    return JSONResponse(body, status_code=UNPROCESSABLE)
 
 
 def _field_error(error: Any) -> dict[str, Any]:

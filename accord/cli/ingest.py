@@ -24,11 +24,11 @@ class FormatListingCommand(click.Command):
         state = ctx.find_object(CliContext)
         plugins = state.settings.plugins if state else []
         registry = load_registry(plugins)
-        rows = [(name, reader.TITLE) for name, reader in sorted(registry.readers.items())]
+        rows = [
+            (name, reader.TITLE) for name, reader in sorted(registry.readers.items())
+        ]
         with formatter.section("Formats"):
             formatter.write_dl(rows)
-
-
 
 
 @click.command(cls=FormatListingCommand)
@@ -99,5 +99,7 @@ def datasets(state: CliContext) -> None:
     table = Table("dataset", "agency", "marking", "statements", "title")
     for info in service.store.list_datasets():
         count = service.store.count_statements(info.name)
-        table.add_row(info.name, info.agency, info.marking.label(), str(count), info.title)
+        table.add_row(
+            info.name, info.agency, info.marking.label(), str(count), info.title
+        )
     console().print(table)

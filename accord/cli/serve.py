@@ -13,8 +13,9 @@ from accord.cli.context import CliContext, pass_cli
 @pass_cli
 def serve(state: CliContext, host: str, port: int) -> None:
     """Serve the authenticated HTTP API (OpenAPI docs at /docs)."""
-    import uvicorn
+    # Imported here so every other command starts without loading the web stack.
+    import uvicorn  # noqa: PLC0415
 
-    from accord.api.app import create_app
+    from accord.api.app import create_app  # noqa: PLC0415
 
     uvicorn.run(create_app(state.settings), host=host, port=port)

@@ -171,6 +171,4 @@ def _birth_years_conflict(entities: list[StatementEntity]) -> bool:
         years = {value[:4] for value in entity.get("birthDate") if len(value) >= 4}
         if years:
             year_sets.append(years)
-    return any(
-        not (a & b) for i, a in enumerate(year_sets) for b in year_sets[i + 1 :]
-    )
+    return any(not (a & b) for i, a in enumerate(year_sets) for b in year_sets[i + 1 :])

@@ -32,10 +32,19 @@ def test_ingest_help_lists_every_format(tmp_path: Path) -> None:
 
 def test_malformed_xml_is_refused_with_position(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xml"
-    bad.write_text("<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>\n<DATAID>1</DA", "utf-8")
+    bad.write_text(
+        "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>\n<DATAID>1</DA", "utf-8"
+    )
     result = accord(
-        tmp_path, "ingest", str(bad), "--format", "un_sc", "--dataset", "un",
-        "--tlp", "clear",
+        tmp_path,
+        "ingest",
+        str(bad),
+        "--format",
+        "un_sc",
+        "--dataset",
+        "un",
+        "--tlp",
+        "clear",
     )
     assert result.returncode == 1
     assert str(bad) in result.stderr
@@ -53,8 +62,15 @@ def test_xxe_is_refused_and_nothing_stored(tmp_path: Path) -> None:
         "utf-8",
     )
     result = accord(
-        tmp_path, "ingest", str(xxe), "--format", "un_sc", "--dataset", "un",
-        "--tlp", "clear",
+        tmp_path,
+        "ingest",
+        str(xxe),
+        "--format",
+        "un_sc",
+        "--dataset",
+        "un",
+        "--tlp",
+        "clear",
     )
     assert result.returncode == 1
     assert str(xxe) in result.stderr
@@ -67,8 +83,15 @@ def test_truncated_jsonl_is_refused_and_nothing_stored(tmp_path: Path) -> None:
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"id": "p2", "schema": "Person", "propert')
     result = accord(
-        tmp_path, "ingest", str(path), "--format", "ftm_jsonl", "--dataset", "people",
-        "--tlp", "amber",
+        tmp_path,
+        "ingest",
+        str(path),
+        "--format",
+        "ftm_jsonl",
+        "--dataset",
+        "people",
+        "--tlp",
+        "amber",
     )
     assert result.returncode == 1
     assert f"{path}: line 2" in result.stderr
@@ -78,8 +101,15 @@ def test_truncated_jsonl_is_refused_and_nothing_stored(tmp_path: Path) -> None:
 def test_unknown_format_names_the_known_ones(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", [person("p1", "Jane Roe")])
     result = accord(
-        tmp_path, "ingest", str(path), "--format", "nope", "--dataset", "x",
-        "--tlp", "amber",
+        tmp_path,
+        "ingest",
+        str(path),
+        "--format",
+        "nope",
+        "--dataset",
+        "x",
+        "--tlp",
+        "amber",
     )
     assert result.returncode == 1
     assert "known formats: ftm_jsonl, un_sc" in result.stderr
@@ -98,7 +128,9 @@ def test_run_findings_and_triage(tmp_path: Path) -> None:
     assert "name_similarity" in shown.stdout
     changed = accord(tmp_path, "findings", "set-status", top["id"], "escalated")
     assert changed.returncode == 0
-    escalated = json.loads(accord(tmp_path, "findings", "--status", "escalated", "--json").stdout)
+    escalated = json.loads(
+        accord(tmp_path, "findings", "--status", "escalated", "--json").stdout
+    )
     assert [item["id"] for item in escalated] == [top["id"]]
     log = accord(tmp_path, "audit", "list", "--action", "finding.status").stdout
     assert '"to": "escalated"' in log
@@ -137,7 +169,9 @@ def _assert_empty(workspace: Path) -> None:
         service.close()
 
 
-@pytest.mark.parametrize("args", [["--help"], ["findings", "--help"], ["run", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["findings", "--help"], ["run", "--help"]]
+)
 def test_help_works_without_a_store(tmp_path: Path, args: list[str]) -> None:
     workspace = tmp_path / "never-created"
     result = accord(workspace, *args)

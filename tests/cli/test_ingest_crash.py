@@ -23,14 +23,19 @@ def _big_file(path: Path) -> Path:
             entity = {
                 "id": f"p{index}",
                 "schema": "Person",
-                "properties": {"name": [f"Person Number {index}"], "birthDate": ["1970"]},
+                "properties": {
+                    "name": [f"Person Number {index}"],
+                    "birthDate": ["1970"],
+                },
             }
             handle.write(json.dumps(entity) + "\n")
     return path
 
 
 @pytest.mark.slow
-def test_sigkill_mid_ingest_leaves_nothing(store_settings: Settings, tmp_path: Path) -> None:
+def test_sigkill_mid_ingest_leaves_nothing(
+    store_settings: Settings, tmp_path: Path
+) -> None:
     path = _big_file(tmp_path / "big.jsonl")
     env = {**os.environ, "ACCORD_WORKSPACE": str(store_settings.workspace)}
     if store_settings.database_url:
@@ -41,7 +46,7 @@ def test_sigkill_mid_ingest_leaves_nothing(store_settings: Settings, tmp_path: P
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:
-        if line.startswith("\ringested") or line.startswith("ingested"):
+        if line.startswith(("\ringested", "ingested")):
             written = int(line.strip().split()[1])
             if 0 < written < ENTITIES:
                 break
@@ -49,6 +54,7 @@ def test_sigkill_mid_ingest_leaves_nothing(store_settings: Settings, tmp_path: P
         pytest.fail("ingest finished before it could be killed")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    process.stderr.close()
     assert process.returncode == -signal.SIGKILL
     service = Accord.open(store_settings)
     try:

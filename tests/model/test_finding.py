@@ -41,6 +41,13 @@ def test_id_is_stable_and_order_free() -> None:
         explanation={"x": Feature(1.0, "y")},
     )
     assert first.id == second.id
-    assert first.id != Finding(
-        detector="e", subjects=("a", "b"), score=0.9, summary="", explanation=second.explanation
-    ).id
+    assert (
+        first.id
+        != Finding(
+            detector="e",
+            subjects=("a", "b"),
+            score=0.9,
+            summary="",
+            explanation=second.explanation,
+        ).id
+    )

@@ -41,9 +41,11 @@ def test_intact_log_verifies(logged: Accord) -> None:
 
 def test_database_refuses_update_and_delete(logged: Accord) -> None:
     for sql in ("UPDATE audit SET actor = 'x'", "DELETE FROM audit"):
-        with pytest.raises(DatabaseError, match="append-only"):  # noqa: PT012
-            with logged.store.engine.begin() as conn:
-                conn.execute(text(sql))
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            logged.store.engine.begin() as conn,
+        ):
+            conn.execute(text(sql))
 
 
 def test_edited_record_is_caught(logged: Accord) -> None:
@@ -56,13 +58,16 @@ def test_edited_record_is_caught(logged: Accord) -> None:
 
 def test_deleted_record_is_caught(logged: Accord) -> None:
     _bypass_append_only(logged, "DELETE FROM audit WHERE seq = 2")
-    reasons = {p.seq: p.reason for p in logged.store.verify_audit()}
-    assert reasons[3] == "records 2..2 are missing"
+    problems = [(p.seq, p.reason) for p in logged.store.verify_audit()]
+    assert problems == [
+        (3, "records 2..2 are missing"),
+        (3, "does not link to the previous record"),
+    ]
 
 
 def test_deleted_tail_is_caught(logged: Accord) -> None:
     last = len(logged.store.audit_records())
-    _bypass_append_only(logged, f"DELETE FROM audit WHERE seq = {last}")
+    _bypass_append_only(logged, f"DELETE FROM audit WHERE seq = {last:d}")  # noqa: S608 - an int
     problems = logged.store.verify_audit()
     assert problems
     assert "deleted from the end" in problems[-1].reason
@@ -71,9 +76,7 @@ def test_deleted_tail_is_caught(logged: Accord) -> None:
 def test_rewritten_chain_is_caught_by_its_head(logged: Accord) -> None:
     """Even recomputing the hash of an edited record leaves the next link broken."""
     records = logged.store.audit_records()
-    _bypass_append_only(
-        logged,
-        f"UPDATE audit SET hash = '{'f' * 64}' WHERE seq = {records[0].seq}",
-    )
+    forged = f"UPDATE audit SET hash = '{'f' * 64}' WHERE seq = {records[0].seq:d}"  # noqa: S608 - constants
+    _bypass_append_only(logged, forged)
     reasons = [p.reason for p in logged.store.verify_audit()]
     assert "does not link to the previous record" in reasons

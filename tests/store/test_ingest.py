@@ -16,8 +16,12 @@ from accord.store import SourceFile
 from tests.factory import person, request, write_jsonl
 
 
-def test_ingest_stores_statements_with_provenance(service: Accord, tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "a.jsonl", [person("p1", "Jane Roe", birthDate="1970")])
+def test_ingest_stores_statements_with_provenance(
+    service: Accord, tmp_path: Path
+) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl", [person("p1", "Jane Roe", birthDate="1970")]
+    )
     result = service.ingest(service.local_actor(), request(path, "alpha_people"))
     assert (result.entities, result.skipped) == (1, False)
     [entity] = list(service.store.entities())
@@ -62,7 +66,7 @@ def test_new_version_keeps_first_seen_and_retires_withdrawn_values(
     assert name.first_seen == first["name"].first_seen
     assert name.last_seen > first["name"].last_seen
     assert entities["p1"].get("nationality") == ["fr"]
-    assert service.store.count_statements("people") > len(entities["p1"].statements)
+    assert service.store.count_statements("people") > len(list(entities["p1"].statements))
 
 
 def _failing_entities(good: int) -> Iterator[EntityProxy]:

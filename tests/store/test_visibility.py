@@ -55,7 +55,9 @@ def test_hidden_dataset_is_not_found(loaded: Accord) -> None:
         loaded.store.get_dataset("a_amber", "charlie")
 
 
-def test_entity_only_in_hidden_data_is_not_found(loaded: Accord, tmp_path: Path) -> None:
+def test_entity_only_in_hidden_data_is_not_found(
+    loaded: Accord, tmp_path: Path
+) -> None:
     path = write_jsonl(tmp_path / "secret.jsonl", [person("secret", "Hidden Person")])
     loaded.ingest(loaded.local_actor(), request(path, "a_secret", tlp=Tlp.RED))
     with pytest.raises(NotFound):

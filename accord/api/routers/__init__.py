@@ -1,0 +1,17 @@
+"""One router per resource; ``ROUTERS`` is what ``create_app`` mounts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from accord.api.routers import audit, datasets, entities, findings, health, me, run
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    me.router,
+    datasets.router,
+    entities.router,
+    findings.router,
+    run.router,
+    audit.router,
+)
