@@ -13,7 +13,11 @@ from accord.model.finding import Finding
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """A console that keeps tables readable when output is piped or logged."""
+    out = Console(highlight=False)
+    if not out.is_terminal:
+        out = Console(highlight=False, width=160)
+    return out
 
 
 def echo_json(data: Any) -> None:

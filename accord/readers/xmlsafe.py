@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 from xml.etree.ElementTree import Element, TreeBuilder  # noqa: S405 (types only)
 from xml.parsers.expat import ErrorString
 
@@ -81,6 +81,10 @@ class _LocatingBuilder(TreeBuilder):
         self._open.pop()
         return super().end(tag)
 
+    def wants(self, element: Element) -> bool:
+        """Whether ``element`` is one of the records being collected."""
+        return element in self._where
+
     def take(self, element: Element) -> tuple[int, Element | None]:
         """Forget a finished record and return its line and its parent."""
         return self._where.pop(element)
@@ -102,15 +106,12 @@ def iter_elements(path: Path, tags: str | Collection[str]) -> Iterator[XmlRecord
     parser = DefusedXMLParser(target=builder, forbid_dtd=True)
     builder.parser = parser
     try:
-        # iterparse opens the file at once, so it belongs inside the try.
-        for _event, element in iterparse(str(path), events=("end",), parser=parser):
-            if element.tag not in wanted:
-                continue
-            line, parent = builder.take(element)
-            yield XmlRecord(line, element)
-            element.clear()
-            if parent is not None:
-                parent.remove(element)
+        # Opened here rather than by iterparse: iterparse closes its own handle
+        # only when its internal generator is garbage-collected, which for a
+        # reader that stops early (on a malformed record) is left to the cycle
+        # collector and leaks the file until then.
+        with path.open("rb") as handle:
+            yield from _records(handle, parser, builder)
     except ParseError as exc:
         raise _syntax_error(path, exc) from exc
     except DefusedXmlException as exc:
@@ -123,6 +124,20 @@ def iter_elements(path: Path, tags: str | Collection[str]) -> Iterator[XmlRecord
         raise ReaderError(path, _position(parser), reason) from exc
     except OSError as exc:
         raise SourceError(f"{path}: cannot read the file: {exc}") from exc
+
+
+def _records(
+    handle: BinaryIO, parser: DefusedXMLParser, builder: _LocatingBuilder
+) -> Iterator[XmlRecord]:
+    """Yield wanted records, then free each once the caller is done with it."""
+    for _event, element in iterparse(handle, events=("end",), parser=parser):
+        if not builder.wants(element):
+            continue
+        line, parent = builder.take(element)
+        yield XmlRecord(line, element)
+        element.clear()
+        if parent is not None:
+            parent.remove(element)
 
 
 def _syntax_error(path: Path, exc: ParseError) -> ReaderError:

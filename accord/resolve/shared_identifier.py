@@ -121,16 +121,13 @@ def _finding(prop_type: str, value: str, holders: list[Holder]) -> Finding | Non
             f"{prop_type} {value} appears on {len(subjects)} records in "
             f"{len(datasets)} datasets ({', '.join(sorted(datasets))})",
         ),
-        "name_similarity": Feature(
-            round(names, 3), "best similarity between the records' names"
-        ),
+        "name_agreement": _name_feature(names),
     }
-    score = weight + (NAME_AGREEMENT_BONUS if names >= NAME_SIMILAR else 0.0)
     if conflict:
         explanation["birth_date_conflict"] = Feature(
             -BIRTH_DATE_CONFLICT_PENALTY, "the records' birth years do not overlap"
         )
-        score -= BIRTH_DATE_CONFLICT_PENALTY
+    score = sum(feature.value for feature in explanation.values())
     captions = " / ".join(sorted({h.entity.caption for h in subjects.values()}))
     return Finding(
         detector=SharedIdentifierDetector.NAME,
@@ -140,6 +137,14 @@ def _finding(prop_type: str, value: str, holders: list[Holder]) -> Finding | Non
         summary=f"{captions} share {prop_type} {value}",
         explanation=explanation,
     )
+
+
+def _name_feature(similarity: float) -> Feature:
+    """Agreeing names add a little confidence; differing ones add none."""
+    if similarity >= NAME_SIMILAR:
+        detail = f"the names agree (similarity {similarity:.2f})"
+        return Feature(NAME_AGREEMENT_BONUS, detail)
+    return Feature(0.0, f"the names differ (similarity {similarity:.2f})")
 
 
 def _name_similarity(entities: list[StatementEntity]) -> float:

@@ -125,7 +125,7 @@ def test_run_findings_and_triage(tmp_path: Path) -> None:
     assert top["detector"] == "shared_identifier"
     shown = accord(tmp_path, "findings", "show", top["id"])
     assert "shared_identifier" in shown.stdout
-    assert "name_similarity" in shown.stdout
+    assert "name_agreement" in shown.stdout
     changed = accord(tmp_path, "findings", "set-status", top["id"], "escalated")
     assert changed.returncode == 0
     escalated = json.loads(
