@@ -103,7 +103,7 @@ class Accord:
         if not entities:
             raise InvalidData("no entities to run detectors on; ingest a file first")
         infos = {info.name: info for info in self.store.list_datasets(reader)}
-        findings = run_detectors(instances, entities, infos)
+        findings = run_detectors(instances, entities, infos, actor.agency)
         self.store.save_findings(actor, findings, names)
         return RunResult(names, len(entities), findings)
 

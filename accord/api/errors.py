@@ -43,9 +43,12 @@ async def accord_error(request: Request, exc: Exception) -> JSONResponse:
     """
     if not isinstance(exc, AccordError):
         return await unexpected_error(request, exc)
-    if exc.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
-        logger.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc)
     headers = BEARER_CHALLENGE if isinstance(exc, Unauthorized) else None
+    if exc.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        # Server-side failures may name paths, hosts or SQL: log, don't echo.
+        logger.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc)
+        body = {"error": exc.code, "detail": "the server could not complete this"}
+        return JSONResponse(body, status_code=exc.status, headers=headers)
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
 

@@ -66,4 +66,14 @@ def key_create(state: CliContext, user_name: str) -> None:
     click.echo(service.store.create_key(service.local_actor(), user_name))
 
 
+@key.command("revoke")
+@click.argument("key_id")
+@pass_cli
+def key_revoke(state: CliContext, key_id: str) -> None:
+    """Revoke a key by its id (the part after ``acc_``)."""
+    service = state.service()
+    service.store.revoke_key(service.local_actor(), key_id)
+    click.echo(f"key {key_id} revoked")
+
+
 admin_commands = (agency, user, key)

@@ -14,7 +14,7 @@ from followthemoney import StatementEntity
 
 from accord.detectors.base import Detector
 from accord.model.dataset import DatasetInfo
-from accord.model.finding import Finding
+from accord.model.finding import Finding, finding_id
 from accord.model.marking import strictest
 
 
@@ -22,13 +22,14 @@ def run_detectors(
     detectors: Sequence[Detector],
     entities: Sequence[StatementEntity],
     datasets: Mapping[str, DatasetInfo],
+    agency: str,
 ) -> list[Finding]:
-    """Every detector over the same entities; findings stamped for storage."""
+    """Every detector over the same entities; findings stamped for ``agency``."""
     by_id = {entity.id: entity for entity in entities if entity.id}
     findings: list[Finding] = []
     for detector in detectors:
         for finding in detector.detect(entities):
-            findings.append(stamp(finding, by_id, datasets))
+            findings.append(stamp(finding, by_id, datasets, agency))
     return findings
 
 
@@ -36,12 +37,20 @@ def stamp(
     finding: Finding,
     by_id: Mapping[str, StatementEntity],
     datasets: Mapping[str, DatasetInfo],
+    agency: str,
 ) -> Finding:
-    """Attach the datasets the finding rests on and the marking they imply."""
+    """Attach the running agency, the datasets the finding rests on, and the
+    marking they imply."""
     names: set[str] = set(finding.datasets)
     for entity_id in (*finding.subjects, *finding.evidence):
         entity = by_id.get(entity_id)
         if entity is not None:
             names.update(entity.datasets)
     markings = [datasets[name].marking for name in names if name in datasets]
-    return replace(finding, datasets=tuple(sorted(names)), marking=strictest(markings))
+    return replace(
+        finding,
+        agency=agency,
+        id=finding_id(finding.detector, finding.subjects, agency),
+        datasets=tuple(sorted(names)),
+        marking=strictest(markings),
+    )

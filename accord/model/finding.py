@@ -43,9 +43,12 @@ class Feature:
 class Finding:
     """A detector's conclusion about some entities.
 
-    ``id`` is derived from the detector and the sorted subjects, so running
-    the same detector over the same data again updates the finding instead of
-    duplicating it, and an analyst's triage status survives re-runs.
+    ``id`` is derived from the detector, the sorted subjects and the agency
+    that ran it, so running the same detector over the same data again
+    updates the finding instead of duplicating it, and an analyst's triage
+    status survives re-runs. The agency is part of the id because two
+    agencies that see different data about the same subjects reach different
+    findings: one must never overwrite (or reveal) the other's.
     """
 
     detector: str
@@ -57,6 +60,7 @@ class Finding:
     status: FindingStatus = FindingStatus.NEW
     marking: Marking = field(default_factory=lambda: Marking(Tlp.RED))
     datasets: tuple[str, ...] = ()
+    agency: str = ""
     id: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -69,14 +73,15 @@ class Finding:
         if not self.explanation:
             raise InvalidData("a finding must explain its score")
         if not self.id:
-            object.__setattr__(self, "id", finding_id(self.detector, self.subjects))
+            key = finding_id(self.detector, self.subjects, self.agency)
+            object.__setattr__(self, "id", key)
 
     def explanation_dict(self) -> dict[str, dict[str, Any]]:
         """The explanation in wire form, keyed by feature name."""
         return {name: feat.to_dict() for name, feat in self.explanation.items()}
 
 
-def finding_id(detector: str, subjects: Sequence[str]) -> str:
-    """A stable id: the same detector on the same subjects is the same finding."""
-    key = json.dumps([detector, sorted(set(subjects))])
+def finding_id(detector: str, subjects: Sequence[str], agency: str = "") -> str:
+    """A stable id: one agency's detector on the same subjects is one finding."""
+    key = json.dumps([detector, sorted(set(subjects)), agency])
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:24]  # noqa: S324 - an id, not a secret

@@ -46,7 +46,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
-from xml.etree.ElementTree import Element  # noqa: S405 (type only)
+from xml.etree.ElementTree import Element
 
 from followthemoney import EntityProxy, model
 from followthemoney.types import registry
@@ -183,6 +183,8 @@ class _Listing:
         self.path = path
         self.node = record.element
         self.kind = record.element.tag
+        # Until the DATAID is known an error can only point at the line; from
+        # then on the DATAID is what a person fixing the file searches for.
         self.where = f"line {record.line}"
         self.id = self._entity_id()
         self.where = f"record DATAID={self.id.removeprefix(ID_PREFIX + '-')}"
@@ -236,7 +238,8 @@ class _Listing:
         self._add(proxy, "name", _split(full))
         self._add(proxy, "name", _split(_text(self.node, "NAME_ORIGINAL_SCRIPT")))
         if not proxy.has("name"):
-            raise self._fail(f"{self.kind} has no name in {', '.join(NAME_PARTS)}")
+            reason = "FIRST_NAME..FOURTH_NAME and NAME_ORIGINAL_SCRIPT are empty"
+            raise self._fail(f"{self.kind} has no name: {reason}")
         if self.kind == "INDIVIDUAL":
             self._add(proxy, "firstName", parts[:1])
             self._add(proxy, "secondName", parts[1:2])

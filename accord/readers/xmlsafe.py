@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
-from xml.etree.ElementTree import Element, TreeBuilder  # noqa: S405 (types only)
+from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers.expat import ErrorString
 
 from defusedxml import DefusedXmlException

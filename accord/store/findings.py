@@ -1,8 +1,9 @@
 """Findings as stored: one row each, upserted by their stable id.
 
-A finding is visible to an agency only if that agency may read every
-dataset it was derived from: a finding can reveal its inputs, so it is never
-looser than the strictest of them.
+A finding belongs to the agency whose run produced it: it is that agency's
+work product, and reaches partners only through sharing. Even its owner sees
+it only while it may read every dataset it was derived from, since a finding
+can reveal its inputs and is never looser than the strictest of them.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def _from_row(row: Any) -> Finding:
         subjects=tuple(json.loads(row.subjects)),
         evidence=tuple(json.loads(row.evidence)),
         datasets=tuple(json.loads(row.datasets)),
+        agency=row.agency,
         score=row.score,
         summary=row.summary,
         explanation=explanation,
@@ -73,7 +75,7 @@ def save(conn: Connection, items: Iterable[Finding], agency: str, now: str) -> i
     """Insert new findings and refresh re-found ones, keeping their status."""
     saved = 0
     for item in items:
-        row = _to_row(item, agency, now)
+        row = _to_row(item, item.agency or agency, now)
         existing = conn.execute(
             select(finding.c.id).where(finding.c.id == item.id)
         ).first()
@@ -90,6 +92,8 @@ def save(conn: Connection, items: Iterable[Finding], agency: str, now: str) -> i
 def _visible(conn: Connection, item: Finding, reader: str | None) -> bool:
     if reader is None:
         return True
+    if item.agency != reader:
+        return False
     for name in item.datasets:
         info = datasets.get_or_none(conn, name)
         if info is None or not info.readable_by(reader):

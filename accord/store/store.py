@@ -111,6 +111,11 @@ class Store:
             self._audit(conn, actor, AuditAction.ACCOUNT, f"key:{key_id}")
             return key
 
+    def revoke_key(self, actor: Actor, key_id: str) -> None:
+        with self.transaction() as conn:
+            accounts.revoke_key(conn, key_id)
+            self._audit(conn, actor, AuditAction.ACCOUNT, f"key:{key_id}:revoked")
+
     def login(self, key: str) -> User:
         """Authenticate an API key; success and failure are both audited."""
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from accord.store import accounts
 from tests.api.world import World
 
 PROTECTED = [
@@ -77,8 +76,7 @@ def test_wrong_secret_for_a_real_key_id_is_401(world: World) -> None:
 def test_revoked_key_is_401(world: World) -> None:
     key = world.keys["bravo_analyst"]
     assert world.get("bravo_analyst", "/me").status_code == 200
-    with world.service.store.transaction() as conn:
-        accounts.revoke_key(conn, key.split("_")[1])
+    world.service.store.revoke_key(world.service.local_actor(), key.split("_")[1])
     response = world.get("bravo_analyst", "/me")
     assert response.status_code == 401
     assert response.json() == {

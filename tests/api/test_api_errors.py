@@ -37,7 +37,11 @@ def test_health_reports_an_unreachable_store(
     monkeypatch.setattr(world.service.store, "list_agencies", down)
     response = world.client.get("/health")
     assert response.status_code == 503
-    assert response.json() == {"error": "backend_error", "detail": "store unreachable"}
+    assert response.json() == {
+        "error": "backend_error",
+        "detail": "the server could not complete this",
+    }
+    assert "connection refused" not in response.text
 
 
 def test_unknown_route_uses_the_common_shape(world: World) -> None:

@@ -1,4 +1,5 @@
-"""Findings: visibility follows their datasets; triage is for analysts."""
+"""Findings: owned by the agency that ran them, visible while their datasets
+are; triage is for analysts."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 from accord.model.finding import finding_id
 from tests.api.world import World
 
-ALPHA_ONLY = finding_id("shared_identifier", ["p1", "g1"])
-SHARED = finding_id("shared_identifier", ["a2", "g2"])
+ALPHA_ONLY = finding_id("shared_identifier", ["p1", "g1"], "alpha")
+SHARED = finding_id("shared_identifier", ["a2", "g2"], "alpha")
+BRAVO_SHARED = finding_id("shared_identifier", ["a2", "g2"], "bravo")
 
 
 def _ids(world: World, user: str, query: str = "") -> set[str]:
@@ -30,13 +32,14 @@ def test_finding_visibility_follows_datasets(
     world: World, run_all: dict[str, Any]
 ) -> None:
     assert _ids(world, "alpha_liaison") == {ALPHA_ONLY, SHARED}
-    assert _ids(world, "bravo_liaison") == {SHARED}
-    assert world.get("bravo_liaison", f"/findings/{ALPHA_ONLY}").status_code == 404
+    assert _ids(world, "bravo_liaison") == set()
+    for finding in (ALPHA_ONLY, SHARED):
+        assert world.get("bravo_liaison", f"/findings/{finding}").status_code == 404
     assert world.get("alpha_liaison", f"/findings/{ALPHA_ONLY}").status_code == 200
 
 
 def test_finding_body_explains_itself(world: World, run_all: dict[str, Any]) -> None:
-    body = world.get("bravo_liaison", f"/findings/{SHARED}").json()
+    body = world.get("alpha_liaison", f"/findings/{SHARED}").json()
     assert body["detector"] == "shared_identifier"
     assert body["subjects"] == ["a2", "g2"]
     assert body["datasets"] == ["alpha_amber_rel", "alpha_green"]
@@ -60,8 +63,25 @@ def test_findings_filters(world: World, run_all: dict[str, Any]) -> None:
 def test_bravo_run_covers_only_what_bravo_sees(world: World) -> None:
     response = world.post("bravo_analyst", "/run", {})
     assert response.status_code == 200
-    assert response.json()["finding_ids"] == [SHARED]
+    assert response.json()["finding_ids"] == [BRAVO_SHARED]
     assert response.json()["entities"] == 4  # a2, g1, g2, m1
+    assert _ids(world, "bravo_liaison") == {BRAVO_SHARED}
+    assert _ids(world, "alpha_liaison") == set()
+
+
+def test_another_agencys_run_never_touches_our_finding(
+    world: World, run_all: dict[str, Any]
+) -> None:
+    """Two agencies reaching the same subjects get separate findings."""
+    url = f"/findings/{SHARED}/status"
+    assert world.post("alpha_analyst", url, {"status": "escalated"}).status_code == 200
+    before = world.get("alpha_analyst", f"/findings/{SHARED}").json()
+    assert world.post("bravo_analyst", "/run", {}).status_code == 200
+    after = world.get("alpha_analyst", f"/findings/{SHARED}").json()
+    assert after == before
+    theirs = world.get("bravo_analyst", f"/findings/{BRAVO_SHARED}").json()
+    assert theirs["status"] == "new"
+    assert world.get("bravo_analyst", f"/findings/{SHARED}").status_code == 404
 
 
 def test_run_over_a_hidden_dataset_is_404(world: World) -> None:

@@ -249,7 +249,7 @@ def listing(body: str, tag: str = "INDIVIDUAL") -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n'
         f"<{tag}>\n{body}\n</{tag}>\n</INDIVIDUALS>\n</CONSOLIDATED_LIST>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def read_bytes(tmp_path: Path, data: bytes) -> list[EntityProxy]:
@@ -403,30 +403,42 @@ def test_fuzz_record_values(tmp_path: Path, children: list[tuple[str, str]]) -> 
     check_parses_or_reader_error(tmp_path / "fuzz.xml", listing(body))
 
 
-@pytest.mark.skipif(
+# Counts of the 2026-02-27 list, from its own XML (see shared/data SOURCES.md):
+# 730 INDIVIDUAL, 273 ENTITY, 341 on the ISIL/Al-Qaida list, 378
+# NAME_ORIGINAL_SCRIPT values. Documents: 448 numbered ones, 3 of which repeat
+# one DPRK passport in French and Spanish, so 309 passports and 139 others.
+FULL_COUNTS = {
+    "Person": 730,
+    "Organization": 273,
+    "Sanction": 1003,
+    "Passport": 309,
+    "Identification": 139,
+}
+FULL_TERROR_LISTED = 341
+FULL_ORIGINAL_SCRIPT = 378
+# One NAME_ORIGINAL_SCRIPT ("JAMAAH ANSHARUT DAULAH") is itself Latin script.
+FULL_NON_LATIN_PARTIES = 377
+
+needs_full_list = pytest.mark.skipif(
     not FULL_LIST.exists(), reason=f"the full UN list is not present at {FULL_LIST}"
 )
+
+
+@pytest.mark.shared_data
+@needs_full_list
 def test_full_list() -> None:
     entities = list(UnScReader(FULL_LIST).read())
-    counts = Counter(e.schema.name for e in entities)
-    assert counts["Person"] == 730
-    assert counts["Organization"] == 273
-    assert counts["Sanction"] == 1003
-    assert counts["Passport"] == 309
-    assert counts["Identification"] == 139
+    assert Counter(e.schema.name for e in entities) == FULL_COUNTS
     assert len({e.id for e in entities}) == len(entities)
     parties = [e for e in entities if e.schema.name in ("Person", "Organization")]
-    # 378 NAME_ORIGINAL_SCRIPT values; one of them ("JAMAAH ANSHARUT DAULAH") is
-    # itself in Latin script, so 377 parties carry a non-Latin name.
     non_latin = [e for e in parties if any(is_non_latin(n) for n in e.get("name"))]
-    assert len(non_latin) == 377
+    assert len(non_latin) == FULL_NON_LATIN_PARTIES
     terror = [e for e in parties if "crime.terror" in e.get("topics")]
-    assert len(terror) == 341
+    assert len(terror) == FULL_TERROR_LISTED
 
 
-@pytest.mark.skipif(
-    not FULL_LIST.exists(), reason=f"the full UN list is not present at {FULL_LIST}"
-)
+@pytest.mark.shared_data
+@needs_full_list
 def test_full_list_keeps_every_original_script_name() -> None:
     names = {str(e.id): e.get("name", quiet=True) for e in UnScReader(FULL_LIST).read()}
     root = defused.parse(FULL_LIST).getroot()
@@ -435,6 +447,6 @@ def test_full_list_keeps_every_original_script_name() -> None:
         for node in root.iter()
         if (text := node.findtext("NAME_ORIGINAL_SCRIPT") or "").strip()
     ]
-    assert len(originals) == 378
+    assert len(originals) == FULL_ORIGINAL_SCRIPT
     missing = [(id_, name) for id_, name in originals if name not in names[id_]]
     assert missing == []

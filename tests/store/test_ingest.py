@@ -66,7 +66,9 @@ def test_new_version_keeps_first_seen_and_retires_withdrawn_values(
     assert name.first_seen == first["name"].first_seen
     assert name.last_seen > first["name"].last_seen
     assert entities["p1"].get("nationality") == ["fr"]
-    assert service.store.count_statements("people") > len(list(entities["p1"].statements))
+    assert service.store.count_statements("people") > len(
+        list(entities["p1"].statements)
+    )
 
 
 def _failing_entities(good: int) -> Iterator[EntityProxy]:
