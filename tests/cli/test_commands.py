@@ -22,6 +22,13 @@ def accord(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
+def ingest(
+    workspace: Path, path: Path, fmt: str, dataset: str, tlp: str
+) -> subprocess.CompletedProcess[str]:
+    args = ["--format", fmt, "--dataset", dataset, "--tlp", tlp]
+    return accord(workspace, "ingest", str(path), *args)
+
+
 def test_ingest_help_lists_every_format(tmp_path: Path) -> None:
     result = accord(tmp_path, "ingest", "--help")
     assert result.returncode == 0
@@ -35,17 +42,7 @@ def test_malformed_xml_is_refused_with_position(tmp_path: Path) -> None:
     bad.write_text(
         "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>\n<DATAID>1</DA", "utf-8"
     )
-    result = accord(
-        tmp_path,
-        "ingest",
-        str(bad),
-        "--format",
-        "un_sc",
-        "--dataset",
-        "un",
-        "--tlp",
-        "clear",
-    )
+    result = ingest(tmp_path, bad, "un_sc", "un", "clear")
     assert result.returncode == 1
     assert str(bad) in result.stderr
     assert "line 2" in result.stderr
@@ -61,17 +58,7 @@ def test_xxe_is_refused_and_nothing_stored(tmp_path: Path) -> None:
         "<FIRST_NAME>&x;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>",
         "utf-8",
     )
-    result = accord(
-        tmp_path,
-        "ingest",
-        str(xxe),
-        "--format",
-        "un_sc",
-        "--dataset",
-        "un",
-        "--tlp",
-        "clear",
-    )
+    result = ingest(tmp_path, xxe, "un_sc", "un", "clear")
     assert result.returncode == 1
     assert str(xxe) in result.stderr
     assert "root:" not in result.stdout + result.stderr
@@ -82,17 +69,7 @@ def test_truncated_jsonl_is_refused_and_nothing_stored(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", [person("p1", "Jane Roe")])
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"id": "p2", "schema": "Person", "propert')
-    result = accord(
-        tmp_path,
-        "ingest",
-        str(path),
-        "--format",
-        "ftm_jsonl",
-        "--dataset",
-        "people",
-        "--tlp",
-        "amber",
-    )
+    result = ingest(tmp_path, path, "ftm_jsonl", "people", "amber")
     assert result.returncode == 1
     assert f"{path}: line 2" in result.stderr
     _assert_empty(tmp_path)
@@ -100,17 +77,7 @@ def test_truncated_jsonl_is_refused_and_nothing_stored(tmp_path: Path) -> None:
 
 def test_unknown_format_names_the_known_ones(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", [person("p1", "Jane Roe")])
-    result = accord(
-        tmp_path,
-        "ingest",
-        str(path),
-        "--format",
-        "nope",
-        "--dataset",
-        "x",
-        "--tlp",
-        "amber",
-    )
+    result = ingest(tmp_path, path, "nope", "x", "amber")
     assert result.returncode == 1
     assert "known formats: ftm_jsonl, un_sc" in result.stderr
 
