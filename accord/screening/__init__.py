@@ -1,0 +1,1 @@
+"""Screening: people and organisations against terrorist and sanctions lists."""

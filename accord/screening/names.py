@@ -1,0 +1,210 @@
+"""Names as the matcher sees them: romanised forms, tokens and skeletons.
+
+Every name, in whatever script, becomes one or more Latin *forms*; each form
+is a tuple of lower-case ASCII tokens. A non-Latin name gets several forms
+(rigour's ICU romanisation, and its consonant skeleton) because no single
+romanisation matches how Latin-script lists spell it: Arabic is written
+without short vowels, so ``محمد`` romanises to ``mhmd`` while lists write
+``Mohammed``. Comparing consonant *skeletons* (vowels dropped, common
+digraphs folded, doubles collapsed) makes those comparable; skeletons are
+used only across scripts, where plain spelling similarity cannot work, so
+they never loosen Latin-to-Latin matching.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.text import ascii_text, metaphone
+
+# Words that say what kind of thing a name is, not which one. They still
+# count when they differ, but sharing them is never enough for a match
+# (the "11420 CORP." trap).
+GENERIC_TOKENS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "for",
+        "in",
+        "on",
+        "de",
+        "la",
+        "le",
+        "el",
+        "du",
+        "des",
+        "und",
+        "der",
+        "die",
+        "ltd",
+        "limited",
+        "llc",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "companies",
+        "plc",
+        "gmbh",
+        "ag",
+        "sa",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "jsc",
+        "ojsc",
+        "cjsc",
+        "pjsc",
+        "ooo",
+        "oao",
+        "zao",
+        "fze",
+        "fzco",
+        "fzc",
+        "llp",
+        "lp",
+        "pte",
+        "pvt",
+        "sdn",
+        "bhd",
+        "tic",
+        "sti",
+        "group",
+        "holding",
+        "holdings",
+        "international",
+        "intl",
+        "trading",
+        "trade",
+        "enterprise",
+        "enterprises",
+        "industries",
+        "industrial",
+        "services",
+        "service",
+        "general",
+        "import",
+        "export",
+        "bank",
+        "organization",
+        "organisation",
+        "association",
+        "foundation",
+        "society",
+    ]
+)
+
+# Particles of Arabic and other names: part of the name, but common enough
+# that a match on them alone means nothing.
+NAME_PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "abu",
+        "abou",
+        "abd",
+        "abdul",
+        "abdel",
+        "ben",
+        "ould",
+        "van",
+        "von",
+        "da",
+        "di",
+    ]
+)
+
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_VOWELS = re.compile(r"[aeiouyw]")
+_H_AFTER = re.compile(r"([bcdgkpstz])h")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One Latin rendering of a name, ready for comparison."""
+
+    tokens: tuple[str, ...]
+    joined: str
+    latin_source: bool
+
+
+def is_latin(text: str) -> bool:
+    """Whether every letter of ``text`` is Latin script."""
+    for char in text:
+        if char.isalpha() and not unicodedata.name(char, "").startswith("LATIN"):
+            return False
+    return True
+
+
+def tokenize(text: str) -> tuple[str, ...]:
+    """ASCII tokens of an already romanised string."""
+    return tuple(tok for tok in _TOKEN_SPLIT.split(text.lower()) if tok)
+
+
+@lru_cache(maxsize=65536)
+def name_forms(name: str) -> tuple[NameForm, ...]:
+    """The forms a name is compared in; empty if it has no letters or digits."""
+    latin = is_latin(name)
+    romanised = tokenize(ascii_text(name))
+    if not romanised:
+        return ()
+    forms = [NameForm(romanised, "".join(romanised), latin)]
+    glued = _glue_particles(romanised)
+    if glued != romanised:
+        forms.append(NameForm(glued, "".join(glued), latin))
+    return tuple(forms)
+
+
+def _glue_particles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """``abd al rahman`` also reads as ``abdalrahman``: lists write both."""
+    out: list[str] = []
+    carry = ""
+    for token in tokens:
+        if token in NAME_PARTICLES:
+            carry += token
+            continue
+        out.append(carry + token)
+        carry = ""
+    if carry:
+        out.append(carry)
+    return tuple(out)
+
+
+@lru_cache(maxsize=262144)
+def skeleton(token: str) -> str:
+    """A consonant skeleton: ``mohammed``, ``muhammad`` and ``mhmd`` agree.
+
+    Vowels (and the semivowels y/w, which Arabic romanisation uses for
+    long vowels) go; ``kh``/``sh``/``th``/``dh``/``gh`` fold to one letter;
+    ``q`` is ``k``; doubled letters collapse; a leading ``al`` article goes.
+    """
+    text = token.lower()
+    text = text.removeprefix("al") if len(text) > 4 else text
+    text = text.replace("q", "k").replace("j", "g").replace("z", "s")
+    text = _H_AFTER.sub(r"\1", text)
+    text = _VOWELS.sub("", text)
+    text = _DOUBLES.sub(r"\1", text)
+    return text.rstrip("h") or text
+
+
+@lru_cache(maxsize=262144)
+def token_keys(token: str) -> tuple[str, ...]:
+    """Retrieval keys of a token: itself, its metaphone and its skeleton."""
+    if len(token) <= 2 or not token.isalpha():
+        return (f"tok:{token}",)
+    return (f"tok:{token}", f"mph:{metaphone(token)}", f"skl:{skeleton(token)}")

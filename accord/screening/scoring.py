@@ -1,0 +1,111 @@
+"""One candidate scored: the best name comparison plus secondary evidence.
+
+The explanation has one feature per reason, and the features add up to the
+score (before it is clipped to [0, 1]), so an analyst can see exactly how
+much the name, the birth date or a passport number contributed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from accord.model.finding import Feature
+from accord.screening.compare import NameComparison, compare_forms
+from accord.screening.entry import Entry
+from accord.screening.evidence import (
+    birth_date_feature,
+    clean_country,
+    country_feature,
+    gender_feature,
+    identifier_feature,
+)
+from accord.screening.model import ScreeningQuery, ScreeningResult
+from accord.screening.names import NameForm, name_forms, token_keys
+
+PRUNE_SHARE = 0.25
+
+if TYPE_CHECKING:
+    from accord.screening.index import ScreeningIndex
+
+
+def best_name(
+    index: ScreeningIndex, query: ScreeningQuery, entry: Entry
+) -> tuple[float, str, NameComparison | None]:
+    """The best comparison between any query form and any listed name.
+
+    A listed name whose retrieval keys cannot explain a fair share of the
+    query's weight is skipped unscored: it could not come near a match, and
+    most aliases of a candidate are such names.
+    """
+    best: tuple[float, str, NameComparison | None] = (0.0, "", None)
+    forms = name_forms(query.name)
+    key_weights = query_key_weights(index, forms)
+    floor = PRUNE_SHARE * max(sum(key_weights.values()), 1e-9)
+    for name in entry.names:
+        shared = sum(w for key, w in key_weights.items() if key in name.keys)
+        if shared < floor:
+            continue
+        for q_form in forms:
+            for c_form in name.forms:
+                result = compare_forms(q_form, c_form, index.weight)
+                score = result.score * name.weak_factor
+                if score > best[0]:
+                    best = (score, name.text, result)
+    return best
+
+
+def query_key_weights(
+    index: ScreeningIndex, forms: tuple[NameForm, ...]
+) -> dict[str, float]:
+    """Each retrieval key of the query, weighted by its token's rarity."""
+    weights: dict[str, float] = {}
+    for form in forms:
+        for token in form.tokens:
+            weight = index.weight(token)
+            for key in token_keys(token):
+                weights[key] = max(weights.get(key, 0.0), weight)
+    return weights
+
+
+def score_entry(
+    index: ScreeningIndex, query: ScreeningQuery, entry: Entry
+) -> ScreeningResult:
+    score, matched_name, comparison = best_name(index, query, entry)
+    explanation = {"name_match": _name_feature(score, matched_name, comparison)}
+    for key, feature in _evidence(query, entry).items():
+        if feature is not None:
+            explanation[key] = feature
+    total = sum(feature.value for feature in explanation.values())
+    final = round(min(max(total, 0.0), 1.0), 4)
+    return ScreeningResult(
+        entity_id=entry.entity_id,
+        caption=entry.caption,
+        score=final,
+        match=final >= index.threshold,
+        explanation=explanation,
+        datasets=entry.datasets,
+        matched_name=matched_name,
+    )
+
+
+def _name_feature(
+    score: float, matched_name: str, comparison: NameComparison | None
+) -> Feature:
+    if comparison is None:
+        return Feature(0.0, "no listed name is comparable")
+    parts = [f"{q}~{c} {s:.2f}" for q, c, s in comparison.matched]
+    detail = f"best listed name {matched_name!r}: " + (", ".join(parts) or "whole name")
+    if comparison.unmatched_query:
+        detail += f"; unexplained query parts {', '.join(comparison.unmatched_query)}"
+    if comparison.cross_script:
+        detail += "; compared across scripts"
+    return Feature(round(score, 4), detail)
+
+
+def _evidence(query: ScreeningQuery, entry: Entry) -> dict[str, Feature | None]:
+    return {
+        "birth_date": birth_date_feature(query.birth_date, entry.birth_dates),
+        "country": country_feature(clean_country(query.nationality), entry.countries),
+        "gender": gender_feature(query.gender, entry.genders),
+        "identifier": identifier_feature(query.id_numbers, entry.identifiers),
+    }
