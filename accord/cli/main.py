@@ -15,6 +15,7 @@ from accord.cli.demo import demo
 from accord.cli.findings import findings
 from accord.cli.ingest import datasets, ingest
 from accord.cli.run import run
+from accord.cli.screen import screen
 from accord.cli.serve import serve
 from accord.errors import AccordError
 from accord.settings import Settings
@@ -41,7 +42,17 @@ def cli(ctx: click.Context, workspace: Path | None, debug: bool) -> None:
     ctx.call_on_close(state.close)
 
 
-for command in (ingest, datasets, run, findings, audit, serve, demo, *admin_commands):
+for command in (
+    ingest,
+    datasets,
+    run,
+    findings,
+    screen,
+    audit,
+    serve,
+    demo,
+    *admin_commands,
+):
     cli.add_command(command)
 
 

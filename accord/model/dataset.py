@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from accord.errors import InvalidData
 from accord.model.marking import Marking, may_read
@@ -25,14 +24,17 @@ def check_name(kind: str, name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DatasetInfo:
-    """What the store knows about a dataset apart from its statements."""
+    """What the store knows about a dataset apart from its statements.
+
+    ``version`` is when the dataset's current version began; anything derived
+    from its entities (a screening index, say) is stale once it changes.
+    """
 
     name: str
     agency: str
     marking: Marking
     title: str = ""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    version: str = ""
 
     def readable_by(self, agency: str) -> bool:
         """Whether ``agency`` may read this dataset's values."""

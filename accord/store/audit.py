@@ -36,6 +36,7 @@ class AuditAction(StrEnum):
     FINDINGS_READ = "findings.read"
     FINDING_STATUS = "finding.status"
     ENTITY_READ = "entity.read"
+    SCREEN = "screen"
     DATASET_MARKING = "dataset.marking"
     EXPORT = "export"
     IMPORT = "import"

@@ -21,6 +21,7 @@ def _from_row(row: Any) -> DatasetInfo:
         agency=row.agency,
         marking=marking,
         title=row.title,
+        version=row.current_since,
     )
 
 

@@ -296,6 +296,17 @@ class Store:
 
     # -- audit -------------------------------------------------------------
 
+    def record(
+        self,
+        actor: Actor,
+        action: AuditAction,
+        target: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Audit an action that a capability performed outside the store."""
+        with self.transaction() as conn:
+            self._audit(conn, actor, action, target, detail)
+
     def audit_records(self, action: str | None = None) -> list[AuditRecord]:
         with self.engine.connect() as conn:
             return list(audit.iter_records(conn, action))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from accord.api.routers import audit, datasets, entities, findings, health, me, run
+from accord.api.routers import (
+    audit,
+    datasets,
+    entities,
+    findings,
+    health,
+    me,
+    run,
+    screen,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -13,5 +22,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     entities.router,
     findings.router,
     run.router,
+    screen.router,
     audit.router,
 )
