@@ -31,6 +31,7 @@ CANDIDATES = 40
 DEFAULT_THRESHOLD = 0.80
 KEY_WEIGHTS = {"tok": 1.0, "mph": 0.7, "skl": 0.6}
 COMMON_POSTING = 0.2  # postings longer than this share of entries are skipped
+MIN_COMMON_POSTING = 500  # ...but never on small lists, where every posting is short
 
 
 @dataclass
@@ -100,7 +101,7 @@ class ScreeningIndex:
 
     def _candidates(self, query: ScreeningQuery) -> list[int]:
         scores: dict[int, float] = defaultdict(float)
-        common = COMMON_POSTING * len(self.entries)
+        common = max(COMMON_POSTING * len(self.entries), MIN_COMMON_POSTING)
         for form in name_forms(query.name):
             for token in form.tokens:
                 weight = self.weight(token)
