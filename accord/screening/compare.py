@@ -12,19 +12,28 @@ CORP explains little, while a rare family name explains a lot.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from accord.screening.names import NameForm, skeleton
+from accord.screening.names import NameForm, consonant_classes, skeleton
 
 TOKEN_FLOOR = 0.80  # below this a token pair is not a spelling variant
 EXTRA_CANDIDATE_WEIGHT = 0.35  # how much unexplained listed tokens count
+EXTRA_QUERY_WEIGHT = 0.6  # and unexplained query tokens (titles, a middle name)
 CROSS_SCRIPT_DISCOUNT = 0.95  # skeleton agreement is weaker than spelling
 
-Weigher = Callable[[str], float]
+
+class Weigher(Protocol):
+    """Token rarity in the list being searched."""
+
+    def __call__(self, token: str) -> float: ...
+
+    def cross(self, query_token: str, listed_token: str) -> float:
+        """Rarity of a pair aligned across scripts."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +41,7 @@ class NameComparison:
     """How well one candidate name explains one query name, and why."""
 
     score: float
+    explained: float
     matched: tuple[tuple[str, str, float], ...]
     unmatched_query: tuple[str, ...]
     unmatched_candidate: tuple[str, ...]
@@ -44,12 +54,17 @@ def token_similarity(query: str, candidate: str, cross_script: bool) -> float:
     if query == candidate:
         return 1.0
     if min(len(query), len(candidate)) <= 2:
-        return 0.0
+        # Short particles (bn/ben, al/el) agree across scripts by skeleton.
+        same = cross_script and skeleton(query) == skeleton(candidate) != ""
+        return CROSS_SCRIPT_DISCOUNT if same else 0.0
     spelling = JaroWinkler.normalized_similarity(query, candidate)
     if not cross_script:
         return spelling if spelling >= TOKEN_FLOOR else 0.0
-    a, b = skeleton(query), skeleton(candidate)
-    shape = 1.0 if a and a == b else Levenshtein.normalized_similarity(a, b)
+    shape = max(
+        1.0 if a and a == b else Levenshtein.normalized_similarity(a, b)
+        for a in consonant_classes(query)
+        for b in consonant_classes(candidate)
+    )
     best = max(spelling, shape * CROSS_SCRIPT_DISCOUNT)
     return best if best >= TOKEN_FLOOR else 0.0
 
@@ -63,23 +78,29 @@ def compare_forms(
     used_q: set[int] = set()
     used_c: set[int] = set()
     matched: list[tuple[str, str, float]] = []
-    explained = 0.0
+    explained = total = 0.0
     for sim, qi, ci in pairs:
         if qi in used_q or ci in used_c:
             continue
         used_q.add(qi)
         used_c.add(ci)
-        q_token = query.tokens[qi]
-        matched.append((q_token, candidate.tokens[ci], round(sim, 3)))
-        explained += sim * weight(q_token)
+        q_token, c_token = query.tokens[qi], candidate.tokens[ci]
+        matched.append((q_token, c_token, round(sim, 3)))
+        # Across scripts the romanised query token is not in the list's
+        # vocabulary; the listed token it aligned with says how rare it is.
+        pair_weight = weight.cross(q_token, c_token) if cross else weight(q_token)
+        explained += sim * pair_weight
+        total += pair_weight
     rest_q = tuple(t for i, t in enumerate(query.tokens) if i not in used_q)
     rest_c = tuple(t for i, t in enumerate(candidate.tokens) if i not in used_c)
-    total = sum(weight(t) for t in query.tokens)
+    total += EXTRA_QUERY_WEIGHT * sum(weight(t) for t in rest_q)
     total += EXTRA_CANDIDATE_WEIGHT * sum(weight(t) for t in rest_c)
     score = explained / total if total else 0.0
     joined = _joined_similarity(query, candidate, cross)
     score = max(score, joined)
-    return NameComparison(round(score, 4), tuple(matched), rest_q, rest_c, cross)
+    return NameComparison(
+        round(score, 4), explained, tuple(matched), rest_q, rest_c, cross
+    )
 
 
 def _candidate_pairs(

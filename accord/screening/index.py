@@ -23,6 +23,7 @@ from accord.screening.names import (
     GENERIC_TOKENS,
     NAME_PARTICLES,
     name_forms,
+    skeleton,
     token_keys,
 )
 from accord.screening.scoring import score_entry
@@ -43,6 +44,7 @@ class ScreeningIndex:
     postings: dict[str, set[int]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
+    max_weight: float = 1.0
     by_identifier: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
@@ -73,6 +75,7 @@ class ScreeningIndex:
             if key.startswith("tok:")
         }
         self._max_idf = math.log(1 + total)
+        self.max_weight = self._max_idf
         self.weights = {token: self._rarity(token) for token in self.idf}
 
     def _rarity(self, token: str) -> float:
@@ -87,6 +90,21 @@ class ScreeningIndex:
         """Rarity of a token in this list; generic words and particles weigh less."""
         found = self.weights.get(token)
         return self._rarity(token) if found is None else found
+
+    def __call__(self, token: str) -> float:
+        return self.weight(token)
+
+    def cross(self, query_token: str, listed_token: str) -> float:
+        """Rarity of a pair aligned across scripts.
+
+        A romanised Arabic or Cyrillic token is rare as spelled (``mhmd``)
+        even when the name is common, so the pair weighs what its most
+        common reading weighs: the query's token, the listed token, or the
+        consonant skeleton they share.
+        """
+        hits = self.postings.get(f"skl:{skeleton(listed_token)}")
+        shape = math.log(1 + len(self.entries) / len(hits)) if hits else self._max_idf
+        return min(self.weight(query_token), self.weight(listed_token), shape)
 
     def search(self, query: ScreeningQuery, limit: int = 10) -> list[ScreeningResult]:
         """The best ``limit`` entries for ``query``, best first, explained."""

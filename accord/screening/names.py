@@ -129,9 +129,14 @@ NAME_PARTICLES = frozenset(
 )
 
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+# Apostrophes and the ayn/hamza marks (ICU renders them as "?") sit inside
+# names: "Sa'd", "Ta'an". Dropping them keeps the name one token.
+_INNER_MARKS = re.compile(r"[\'’ʼʻ`´]")
 _VOWELS = re.compile(r"[aeiouyw]")
 _H_AFTER = re.compile(r"([bcdgkpstz])h")
 _DOUBLES = re.compile(r"(.)\1+")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_SUN_LETTERS = frozenset("tdszrnl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +165,13 @@ def tokenize(text: str) -> tuple[str, ...]:
 def name_forms(name: str) -> tuple[NameForm, ...]:
     """The forms a name is compared in; empty if it has no letters or digits."""
     latin = is_latin(name)
-    romanised = tokenize(ascii_text(name))
+    if not latin:
+        # Ta marbuta is pronounced -a/-ah, which lists write; ICU gives -t.
+        name = re.sub("\u0629(?=\\W|$)", "\u0647", name)
+    text = _INNER_MARKS.sub("", ascii_text(name))
+    # ICU writes ayn and hamza as "?"; they stand where Latin lists write a
+    # vowel (Omar, Ali, Taan), so they become one.
+    romanised = tokenize(text.replace("?", "a") if not latin else text)
     if not romanised:
         return ()
     forms = [NameForm(romanised, "".join(romanised), latin)]
@@ -186,20 +197,72 @@ def _glue_particles(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=262144)
-def skeleton(token: str) -> str:
+def skeleton(token: str, strip_article: bool = True) -> str:
     """A consonant skeleton: ``mohammed``, ``muhammad`` and ``mhmd`` agree.
 
     Vowels (and the semivowels y/w, which Arabic romanisation uses for
     long vowels) go; ``kh``/``sh``/``th``/``dh``/``gh`` fold to one letter;
-    ``q`` is ``k``; doubled letters collapse; a leading ``al`` article goes.
+    ``q`` is ``k``; French ``ch`` is ``sh`` and soft ``c`` is ``s``; doubled
+    letters collapse. A leading Arabic article goes unless
+    ``strip_article`` is off: "Al" also begins names (Ali, Alouche), so
+    callers compare both readings.
     """
     text = token.lower()
-    text = text.removeprefix("al") if len(text) > 4 else text
+    if strip_article:
+        text = _strip_article(text)
+    text = _SOFT_C.sub("s", text.replace("ch", "sh"))
     text = text.replace("q", "k").replace("j", "g").replace("z", "s")
     text = _H_AFTER.sub(r"\1", text)
-    text = _VOWELS.sub("", text)
+    # A leading vowel is written in Arabic (alif or ayn) and keeps Ahmad
+    # apart from Hamid; which vowel it is varies, so it becomes "V".
+    lead = "V" if text[:1] in "aeiou" else ""
+    text = lead + _VOWELS.sub("", text[1:] if lead else text)
     text = _DOUBLES.sub(r"\1", text)
     return text.rstrip("h") or text
+
+
+def skeletons(token: str) -> tuple[str, ...]:
+    """The token's skeleton with and without a leading article."""
+    stripped, whole = skeleton(token), skeleton(token, strip_article=False)
+    return (stripped,) if stripped == whole else (stripped, whole)
+
+
+def _strip_article(text: str) -> str:
+    """Drop the Arabic article, however a list spells it.
+
+    ``al-``/``el-`` are dropped when written out; an article assimilated to
+    the next consonant (``essabar``, ``assaadi``) shows as a vowel before a
+    doubled consonant.
+    """
+    if len(text) <= 4:
+        return text
+    if text[:2] in ("al", "el"):
+        return text[2:]
+    if text[0] in "ae" and text[1] == text[2] and text[1] in _SUN_LETTERS:
+        return text[2:]
+    return text
+
+
+@lru_cache(maxsize=262144)
+def consonant_class(token: str) -> str:
+    """A coarser skeleton for comparing across scripts only.
+
+    Arabic's emphatic and interdental consonants reach Latin lists as any of
+    t/th/d/dh/z/s, and qaf/ghayn/kaf as k/q/g/gh; each group folds to one
+    class letter.
+    """
+    return _DOUBLES.sub(r"\1", skeleton(token).translate(_CLASSES))
+
+
+@lru_cache(maxsize=262144)
+def consonant_classes(token: str) -> tuple[str, ...]:
+    """Both readings (article or not) of the token's consonant class."""
+    return tuple(
+        {_DOUBLES.sub(r"\1", skel.translate(_CLASSES)) for skel in skeletons(token)}
+    )
+
+
+_CLASSES = str.maketrans({"d": "t", "z": "t", "s": "t", "g": "k", "c": "k"})
 
 
 @lru_cache(maxsize=262144)
@@ -207,4 +270,5 @@ def token_keys(token: str) -> tuple[str, ...]:
     """Retrieval keys of a token: itself, its metaphone and its skeleton."""
     if len(token) <= 2 or not token.isalpha():
         return (f"tok:{token}",)
-    return (f"tok:{token}", f"mph:{metaphone(token)}", f"skl:{skeleton(token)}")
+    shapes = tuple(f"skl:{skel}" for skel in skeletons(token))
+    return (f"tok:{token}", f"mph:{metaphone(token)}", *shapes)

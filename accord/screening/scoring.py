@@ -23,6 +23,8 @@ from accord.screening.model import ScreeningQuery, ScreeningResult
 from accord.screening.names import NameForm, name_forms, token_keys
 
 PRUNE_SHARE = 0.25
+COMMON_NAME_INFO = 1.2  # matched rarity needed, in units of the rarest token
+COMMON_NAME_PENALTY = 0.35
 
 if TYPE_CHECKING:
     from accord.screening.index import ScreeningIndex
@@ -47,7 +49,7 @@ def best_name(
             continue
         for q_form in forms:
             for c_form in name.forms:
-                result = compare_forms(q_form, c_form, index.weight)
+                result = compare_forms(q_form, c_form, index)
                 score = result.score * name.weak_factor
                 if score > best[0]:
                     best = (score, name.text, result)
@@ -72,6 +74,10 @@ def score_entry(
 ) -> ScreeningResult:
     score, matched_name, comparison = best_name(index, query, entry)
     explanation = {"name_match": _name_feature(score, matched_name, comparison)}
+    if comparison is not None:
+        common = _common_name_feature(index, score, comparison)
+        if common is not None:
+            explanation["common_name"] = common
     for key, feature in _evidence(query, entry).items():
         if feature is not None:
             explanation[key] = feature
@@ -86,6 +92,27 @@ def score_entry(
         datasets=entry.datasets,
         matched_name=matched_name,
     )
+
+
+def _common_name_feature(
+    index: ScreeningIndex, score: float, comparison: NameComparison
+) -> Feature | None:
+    """Agreement on common name parts only is weak evidence, however close.
+
+    When the rarity of what matched adds up to less than one rare name part,
+    a share of the name score is taken back: "Ahmad Muhammad" against
+    "Mohammad Ahmadi" agrees well but says little about who it is.
+    """
+    needed = COMMON_NAME_INFO * index.max_weight
+    if comparison.explained >= needed:
+        return None
+    shortfall = 1.0 - comparison.explained / needed
+    penalty = round(-COMMON_NAME_PENALTY * shortfall * score, 4)
+    detail = (
+        f"the matching name parts are common in this list "
+        f"({comparison.explained:.1f} of {needed:.1f} rarity needed)"
+    )
+    return Feature(penalty, detail)
 
 
 def _name_feature(
