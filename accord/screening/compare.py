@@ -24,6 +24,7 @@ TOKEN_FLOOR = 0.80  # below this a token pair is not a spelling variant
 EXTRA_CANDIDATE_WEIGHT = 0.35  # how much unexplained listed tokens count
 EXTRA_QUERY_WEIGHT = 0.6  # and unexplained query tokens (titles, a middle name)
 CROSS_SCRIPT_DISCOUNT = 0.95  # skeleton agreement is weaker than spelling
+LATIN_SHAPE_MATCH = 0.85  # same consonants, different vowels, both Latin
 
 
 class Weigher(Protocol):
@@ -59,7 +60,16 @@ def token_similarity(query: str, candidate: str, cross_script: bool) -> float:
         return CROSS_SCRIPT_DISCOUNT if same else 0.0
     spelling = JaroWinkler.normalized_similarity(query, candidate)
     if not cross_script:
-        return spelling if spelling >= TOKEN_FLOOR else 0.0
+        if spelling >= TOKEN_FLOOR:
+            return spelling
+        # Two Latin spellings of one Arabic or Persian name (Husain/Hosein,
+        # Sulaymani/Soleimani) share their consonants if not their vowels.
+        shape = skeleton(query)
+        return (
+            LATIN_SHAPE_MATCH
+            if len(shape) >= 3 and shape == skeleton(candidate)
+            else 0.0
+        )
     shape = max(
         1.0 if a and a == b else Levenshtein.normalized_similarity(a, b)
         for a in consonant_classes(query)

@@ -30,7 +30,7 @@ from accord.screening.scoring import score_entry
 
 CANDIDATES = 40
 DEFAULT_THRESHOLD = 0.80
-KEY_WEIGHTS = {"tok": 1.0, "mph": 0.7, "skl": 0.6}
+KEY_WEIGHTS = {"tok": 1.0, "mph": 0.7, "skl": 0.6, "cls": 0.5}
 COMMON_POSTING = 0.2  # postings longer than this share of entries are skipped
 MIN_COMMON_POSTING = 500  # ...but never on small lists, where every posting is short
 
@@ -125,6 +125,8 @@ class ScreeningIndex:
                 weight = self.weight(token)
                 best: dict[int, float] = {}
                 for key in token_keys(token):
+                    if form.latin_source and key.startswith("cls:"):
+                        continue  # the coarsest key is for other scripts only
                     hits = self.postings.get(key, ())
                     if len(hits) > common:
                         continue

@@ -271,4 +271,5 @@ def token_keys(token: str) -> tuple[str, ...]:
     if len(token) <= 2 or not token.isalpha():
         return (f"tok:{token}",)
     shapes = tuple(f"skl:{skel}" for skel in skeletons(token))
-    return (f"tok:{token}", f"mph:{metaphone(token)}", *shapes)
+    classes = tuple(f"cls:{cls}" for cls in consonant_classes(token))
+    return (f"tok:{token}", f"mph:{metaphone(token)}", *shapes, *classes)
