@@ -64,12 +64,9 @@ def token_similarity(query: str, candidate: str, cross_script: bool) -> float:
             return spelling
         # Two Latin spellings of one Arabic or Persian name (Husain/Hosein,
         # Sulaymani/Soleimani) share their consonants if not their vowels.
-        shape = skeleton(query)
-        return (
-            LATIN_SHAPE_MATCH
-            if len(shape) >= 3 and shape == skeleton(candidate)
-            else 0.0
-        )
+        consonants = skeleton(query)
+        same = len(consonants) >= 3 and consonants == skeleton(candidate)
+        return LATIN_SHAPE_MATCH if same else 0.0
     shape = max(
         1.0 if a and a == b else Levenshtein.normalized_similarity(a, b)
         for a in consonant_classes(query)
