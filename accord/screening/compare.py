@@ -18,12 +18,13 @@ from typing import Protocol
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from accord.screening.names import NameForm, consonant_classes, skeleton
+from accord.screening.names import NameForm, consonant_classes, skeleton, skeletons
 
 TOKEN_FLOOR = 0.80  # below this a token pair is not a spelling variant
 EXTRA_CANDIDATE_WEIGHT = 0.35  # how much unexplained listed tokens count
 EXTRA_QUERY_WEIGHT = 0.6  # and unexplained query tokens (titles, a middle name)
 CROSS_SCRIPT_DISCOUNT = 0.95  # skeleton agreement is weaker than spelling
+CLASS_MATCH = 0.92  # same consonant classes across scripts
 LATIN_SHAPE_MATCH = 0.85  # same consonants, different vowels, both Latin
 
 
@@ -67,12 +68,16 @@ def token_similarity(query: str, candidate: str, cross_script: bool) -> float:
         consonants = skeleton(query)
         same = len(consonants) >= 3 and consonants == skeleton(candidate)
         return LATIN_SHAPE_MATCH if same else 0.0
+    if set(skeletons(query)) & set(skeletons(candidate)):
+        return max(spelling, CROSS_SCRIPT_DISCOUNT)
+    # The coarser consonant classes rank just below an exact skeleton, so
+    # that when both fit, alignment prefers the closer reading.
     shape = max(
         1.0 if a and a == b else Levenshtein.normalized_similarity(a, b)
         for a in consonant_classes(query)
         for b in consonant_classes(candidate)
     )
-    best = max(spelling, shape * CROSS_SCRIPT_DISCOUNT)
+    best = max(spelling, shape * CLASS_MATCH)
     return best if best >= TOKEN_FLOOR else 0.0
 
 

@@ -137,6 +137,12 @@ _H_AFTER = re.compile(r"([bcdgkpstz])h")
 _DOUBLES = re.compile(r"(.)\1+")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _SUN_LETTERS = frozenset("tdszrnl")
+_BRACKETS = re.compile(r"[()\[\]]")
+# Second halves of compound names that lists write glued or apart:
+# Khayr Allah / Khayrallah, Nur al-Din / Nureddine.
+SUFFIX_PARTICLES = frozenset(
+    "allah allh ullah ulla alla aldin aldyn eddin eddine uddin addin aldeen".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +169,14 @@ def tokenize(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def name_forms(name: str) -> tuple[NameForm, ...]:
-    """The forms a name is compared in; empty if it has no letters or digits."""
+    """The forms a name is compared in; empty if it has no letters or digits.
+
+    "Name (other spelling)" is two names, often in two scripts, and each is
+    compared on its own.
+    """
+    parts = [part for part in _BRACKETS.split(name) if part.strip()]
+    if len(parts) > 1:
+        return tuple(form for part in parts for form in name_forms(part))
     latin = is_latin(name)
     if not latin:
         # Ta marbuta is pronounced -a/-ah, which lists write; ICU gives -t.
@@ -189,6 +202,9 @@ def _glue_particles(tokens: tuple[str, ...]) -> tuple[str, ...]:
         if token in NAME_PARTICLES:
             carry += token
             continue
+        if token in SUFFIX_PARTICLES and out and not carry:
+            out[-1] += token
+            continue
         out.append(carry + token)
         carry = ""
     if carry:
@@ -213,9 +229,10 @@ def skeleton(token: str, strip_article: bool = True) -> str:
     text = _SOFT_C.sub("s", text.replace("ch", "sh"))
     text = text.replace("q", "k").replace("j", "g").replace("z", "s")
     text = _H_AFTER.sub(r"\1", text)
-    # A leading vowel is written in Arabic (alif or ayn) and keeps Ahmad
-    # apart from Hamid; which vowel it is varies, so it becomes "V".
-    lead = "V" if text[:1] in "aeiou" else ""
+    # A leading vowel is written in Arabic (alif, ayn, or waw/ya that lists
+    # render as ou/w or y/i) and keeps Ahmad apart from Hamid; which one it
+    # is varies, so it becomes "V".
+    lead = "V" if text[:1] in "aeiouwy" else ""
     text = lead + _VOWELS.sub("", text[1:] if lead else text)
     text = _DOUBLES.sub(r"\1", text)
     return text.rstrip("h") or text
