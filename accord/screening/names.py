@@ -141,7 +141,20 @@ _BRACKETS = re.compile(r"[()\[\]]")
 # Second halves of compound names that lists write glued or apart:
 # Khayr Allah / Khayrallah, Nur al-Din / Nureddine.
 SUFFIX_PARTICLES = frozenset(
-    "allah allh ullah ulla alla aldin aldyn eddin eddine uddin addin aldeen".split()
+    [
+        "allah",
+        "allh",
+        "ullah",
+        "ulla",
+        "alla",
+        "aldin",
+        "aldyn",
+        "eddin",
+        "eddine",
+        "uddin",
+        "addin",
+        "aldeen",
+    ]
 )
 
 
