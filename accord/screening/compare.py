@@ -24,6 +24,7 @@ TOKEN_FLOOR = 0.80  # below this a token pair is not a spelling variant
 EXTRA_CANDIDATE_WEIGHT = 0.35  # how much unexplained listed tokens count
 EXTRA_QUERY_WEIGHT = 0.6  # and unexplained query tokens (titles, a middle name)
 CROSS_SCRIPT_DISCOUNT = 0.95  # skeleton agreement is weaker than spelling
+EDIT_ALLOWANCE = 0.15
 CLASS_MATCH = 0.92  # same consonant classes across scripts
 LATIN_SHAPE_MATCH = 0.85  # same consonants, different vowels, both Latin
 
@@ -59,7 +60,12 @@ def token_similarity(query: str, candidate: str, cross_script: bool) -> float:
         # Short particles (bn/ben, al/el) agree across scripts by skeleton.
         same = cross_script and skeleton(query) == skeleton(candidate) != ""
         return CROSS_SCRIPT_DISCOUNT if same else 0.0
-    spelling = JaroWinkler.normalized_similarity(query, candidate)
+    # Jaro-Winkler rewards a shared prefix, which glued names share by
+    # construction (Abdulhakim/Abduljabbar); edit distance keeps it honest.
+    spelling = min(
+        JaroWinkler.normalized_similarity(query, candidate),
+        Levenshtein.normalized_similarity(query, candidate) + EDIT_ALLOWANCE,
+    )
     if not cross_script:
         if spelling >= TOKEN_FLOOR:
             return spelling

@@ -75,16 +75,27 @@ class ScreeningIndex:
             if key.startswith("tok:")
         }
         self._max_idf = math.log(1 + total)
-        self.max_weight = self._max_idf
         self.weights = {token: self._rarity(token) for token in self.idf}
+        self.max_weight = max(self.weights.values(), default=self._max_idf)
 
     def _rarity(self, token: str) -> float:
-        base = self.idf.get(token, self._max_idf)
+        """How rare a token is, counting every spelling that shares its skeleton.
+
+        Ahmad, Ahmed and Ahmet are one name: counted apart, each spelling
+        looks rare and a common name would pass for a distinctive one.
+        """
+        base = min(self.idf.get(token, self._max_idf), self._shape_rarity(token))
         if token in GENERIC_TOKENS:
             return base * 0.15
         if token in NAME_PARTICLES or token.isdigit():
             return base * 0.3
         return base
+
+    def _shape_rarity(self, token: str) -> float:
+        if len(token) <= 2 or not token.isalpha():
+            return self._max_idf
+        hits = self.postings.get(f"skl:{skeleton(token)}")
+        return math.log(1 + len(self.entries) / len(hits)) if hits else self._max_idf
 
     def weight(self, token: str) -> float:
         """Rarity of a token in this list; generic words and particles weigh less."""
@@ -102,9 +113,7 @@ class ScreeningIndex:
         common reading weighs: the query's token, the listed token, or the
         consonant skeleton they share.
         """
-        hits = self.postings.get(f"skl:{skeleton(listed_token)}")
-        shape = math.log(1 + len(self.entries) / len(hits)) if hits else self._max_idf
-        return min(self.weight(query_token), self.weight(listed_token), shape)
+        return min(self.weight(query_token), self.weight(listed_token))
 
     def search(self, query: ScreeningQuery, limit: int = 10) -> list[ScreeningResult]:
         """The best ``limit`` entries for ``query``, best first, explained."""
