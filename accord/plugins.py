@@ -17,7 +17,11 @@ from accord.errors import NotFound, PluginError
 from accord.readers.base import Reader
 
 ENTRY_POINT_GROUP = "accord.plugins"
-BUILTIN_PLUGINS = ("accord.readers.builtin", "accord.resolve.plugin")
+BUILTIN_PLUGINS = (
+    "accord.readers.builtin",
+    "accord.resolve.plugin",
+    "accord.screening.plugin",
+)
 
 
 @dataclass(frozen=True)

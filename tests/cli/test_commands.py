@@ -88,11 +88,14 @@ def test_run_findings_and_triage(tmp_path: Path) -> None:
     listed = accord(tmp_path, "findings", "--json")
     items = json.loads(listed.stdout)
     assert items, "the demo data must produce findings"
+    detectors = [item["detector"] for item in items]
+    assert {"shared_identifier", "watchlist_match"} <= set(detectors)
     top = items[0]
-    assert top["detector"] == "shared_identifier"
+    assert top["detector"] == "watchlist_match"
+    assert top["subjects"] == ["cust-0001", "unsc-2962519"]
     shown = accord(tmp_path, "findings", "show", top["id"])
-    assert "shared_identifier" in shown.stdout
-    assert "name_agreement" in shown.stdout
+    assert "watchlist_match" in shown.stdout
+    assert "document number F654645 is listed" in shown.stdout
     changed = accord(tmp_path, "findings", "set-status", top["id"], "escalated")
     assert changed.returncode == 0
     escalated = json.loads(
