@@ -20,6 +20,7 @@ ENTRY_POINT_GROUP = "accord.plugins"
 BUILTIN_PLUGINS = (
     "accord.readers.builtin",
     "accord.resolve.plugin",
+    "accord.screening.lists.plugin",
     "accord.screening.plugin",
 )
 

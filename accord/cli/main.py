@@ -14,6 +14,7 @@ from accord.cli.context import CliContext
 from accord.cli.demo import demo
 from accord.cli.findings import findings
 from accord.cli.ingest import datasets, ingest
+from accord.cli.lists import lists
 from accord.cli.run import run
 from accord.cli.screen import screen
 from accord.cli.serve import serve
@@ -48,6 +49,7 @@ for command in (
     run,
     findings,
     screen,
+    lists,
     audit,
     serve,
     demo,

@@ -70,16 +70,20 @@ class Entry:
 def build_entries(entities: Iterable[EntityProxy]) -> list[Entry]:
     """Entries for every screenable entity, documents folded into holders."""
     documents: dict[str, set[str]] = defaultdict(set)
-    screened: list[EntityProxy] = []
+    screened: dict[str, EntityProxy] = {}
     for entity in entities:
         if entity.schema.name in DOCUMENT_SCHEMATA:
             for holder in entity.get("holder"):
                 for number in entity.get("number"):
                     documents[holder].add(clean_identifier(number))
         elif entity.schema.name in SCREENED_SCHEMATA and entity.id:
-            screened.append(entity)
+            # A list file may give one party in several fragments (UK ConList
+            # rows of one group that are not adjacent): merge them by id.
+            known = screened.get(entity.id)
+            screened[entity.id] = entity if known is None else known.merge(entity)
     entries = [
-        _entry(entity, documents.get(entity.id or "", set())) for entity in screened
+        _entry(entity, documents.get(entity_id, set()))
+        for entity_id, entity in screened.items()
     ]
     return [entry for entry in entries if entry.names]
 
