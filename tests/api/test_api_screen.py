@@ -69,7 +69,9 @@ def test_batch_keeps_query_ids_and_order(world: World) -> None:
 def test_screening_is_audited(world: World) -> None:
     _hits(world, "alpha_analyst", "Jane Doe")
     records = world.service.store.audit_records("screen")
-    assert [(r.actor, r.detail["name"]) for r in records] == [("alpha_analyst", "Jane Doe")]
+    assert [(r.actor, r.detail["name"]) for r in records] == [
+        ("alpha_analyst", "Jane Doe")
+    ]
 
 
 def test_unauthenticated_screen_is_401(world: World) -> None:
