@@ -26,9 +26,11 @@ from accord.screening.names import (
     skeleton,
     token_keys,
 )
-from accord.screening.scoring import score_entry
+from accord.screening.scoring import query_key_weights, score_entry
 
 CANDIDATES = 40
+MIN_SCORED = 10  # always score this many, so the top ten is complete
+RETRIEVAL_FLOOR = 0.4
 DEFAULT_THRESHOLD = 0.80
 KEY_WEIGHTS = {"tok": 1.0, "mph": 0.7, "skl": 0.6, "cls": 0.5}
 COMMON_POSTING = 0.2  # postings longer than this share of entries are skipped
@@ -117,8 +119,9 @@ class ScreeningIndex:
 
     def search(self, query: ScreeningQuery, limit: int = 10) -> list[ScreeningResult]:
         """The best ``limit`` entries for ``query``, best first, explained."""
+        key_weights = query_key_weights(self, name_forms(query.name))
         scored = [
-            score_entry(self, query, self.entries[position])
+            score_entry(self, query, self.entries[position], key_weights)
             for position in self._candidates(query)
             if _schema_fits(query.schema, self.entries[position].schema)
         ]
@@ -146,6 +149,13 @@ class ScreeningIndex:
                 for position, gain in best.items():
                     scores[position] += gain
         ranked = sorted(scores, key=lambda p: -scores[p])[:CANDIDATES]
+        if ranked:
+            # Entries sharing far less than the best one cannot outrank it;
+            # scoring them in full would only cost time.
+            floor = RETRIEVAL_FLOOR * scores[ranked[0]]
+            ranked = ranked[:MIN_SCORED] + [
+                p for p in ranked[MIN_SCORED:] if scores[p] >= floor
+            ]
         return _with_identifier_hits(self, query, ranked)
 
 

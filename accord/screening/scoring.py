@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 
 
 def best_name(
-    index: ScreeningIndex, query: ScreeningQuery, entry: Entry
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    entry: Entry,
+    key_weights: dict[str, float],
 ) -> tuple[float, str, NameComparison | None]:
     """The best comparison between any query form and any listed name.
 
@@ -41,7 +44,6 @@ def best_name(
     """
     best: tuple[float, str, NameComparison | None] = (0.0, "", None)
     forms = name_forms(query.name)
-    key_weights = query_key_weights(index, forms)
     floor = PRUNE_SHARE * max(sum(key_weights.values()), 1e-9)
     for name in entry.names:
         shared = sum(w for key, w in key_weights.items() if key in name.keys)
@@ -70,9 +72,13 @@ def query_key_weights(
 
 
 def score_entry(
-    index: ScreeningIndex, query: ScreeningQuery, entry: Entry
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    entry: Entry,
+    key_weights: dict[str, float],
 ) -> ScreeningResult:
-    score, matched_name, comparison = best_name(index, query, entry)
+    """Score one entry; ``key_weights`` are the query's, computed once per query."""
+    score, matched_name, comparison = best_name(index, query, entry, key_weights)
     explanation = {"name_match": _name_feature(score, matched_name, comparison)}
     if comparison is not None:
         common = _common_name_feature(index, score, comparison)
