@@ -22,6 +22,7 @@ BUILTIN_PLUGINS = (
     "accord.resolve.plugin",
     "accord.screening.lists.plugin",
     "accord.screening.plugin",
+    "accord.travel.plugin",
 )
 
 

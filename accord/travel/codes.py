@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from followthemoney.types import registry
 
-__all__ = ["SPECIMEN_STATES", "country_code", "is_known_state"]
+__all__ = ["SPECIMEN_STATES", "country_code", "is_known_state", "state_warning"]
 
 # ICAO codes that are not ISO 3166-1 alpha-3, with the FtM country they mean.
 ICAO_SPECIAL: dict[str, str | None] = {
@@ -80,3 +80,22 @@ def country_code(code: str | None) -> str | None:
     if not code:
         return None
     return _lookup(code)[1]
+
+
+_WARNINGS: dict[str, str | None] = {}
+
+
+def state_warning(code: str) -> str | None:
+    """``"specimen_state"``, ``"unknown_state"`` or ``None``; memoised for MRZs."""
+    try:
+        return _WARNINGS[code]
+    except KeyError:
+        pass
+    warning = None
+    if code in SPECIMEN_STATES:
+        warning = "specimen_state"
+    elif not _lookup(code)[0]:
+        warning = "unknown_state"
+    if len(_WARNINGS) < 4096:
+        _WARNINGS[code] = warning
+    return warning
