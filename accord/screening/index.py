@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from followthemoney import EntityProxy
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
 
 from accord.screening.entry import Entry, build_entries
 from accord.screening.evidence import clean_identifier
@@ -29,6 +31,9 @@ from accord.screening.names import (
 from accord.screening.scoring import query_key_weights, score_entry
 
 CANDIDATES = 40
+FUZZY_MIN_LENGTH = 4
+FUZZY_LIMIT = 5
+FUZZY_CUTOFF = 0.85
 MIN_SCORED = 10  # always score this many, so the top ten is complete
 RETRIEVAL_FLOOR = 0.4
 DEFAULT_THRESHOLD = 0.80
@@ -46,6 +51,7 @@ class ScreeningIndex:
     postings: dict[str, set[int]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
     max_weight: float = 1.0
     by_identifier: dict[str, set[int]] = field(default_factory=dict)
 
@@ -78,6 +84,7 @@ class ScreeningIndex:
         }
         self._max_idf = math.log(1 + total)
         self.weights = {token: self._rarity(token) for token in self.idf}
+        self.vocabulary = sorted(self.idf)
         self.max_weight = max(self.weights.values(), default=self._max_idf)
 
     def _rarity(self, token: str) -> float:
@@ -129,13 +136,40 @@ class ScreeningIndex:
         results.sort(key=lambda r: (-r.score, r.entity_id))
         return results[:limit]
 
+    def _near_spellings(self, token: str, weight: float) -> dict[int, float]:
+        """Entries holding a near spelling of a token the list does not have.
+
+        Phonetic and skeleton keys miss a changed consonant (Zimulinda for
+        Zimurinda); a bounded fuzzy look-up over the vocabulary finds it.
+        Known tokens skip this: their own postings already answer.
+        """
+        found: dict[int, float] = {}
+        for other, similarity in self.near_tokens(token):
+            gain = weight * KEY_WEIGHTS["mph"] * similarity
+            for position in self.postings.get(f"tok:{other}", ()):
+                found[position] = max(found.get(position, 0.0), gain)
+        return found
+
+    def near_tokens(self, token: str) -> list[tuple[str, float]]:
+        """Listed tokens spelled like an unlisted query token, with similarity."""
+        if token in self.idf or len(token) < FUZZY_MIN_LENGTH:
+            return []
+        matches = process.extract(
+            token,
+            self.vocabulary,
+            scorer=JaroWinkler.normalized_similarity,
+            limit=FUZZY_LIMIT,
+            score_cutoff=FUZZY_CUTOFF,
+        )
+        return [(other, similarity) for other, similarity, _ in matches]
+
     def _candidates(self, query: ScreeningQuery) -> list[int]:
         scores: dict[int, float] = defaultdict(float)
         common = max(COMMON_POSTING * len(self.entries), MIN_COMMON_POSTING)
         for form in name_forms(query.name):
             for token in form.tokens:
                 weight = self.weight(token)
-                best: dict[int, float] = {}
+                best: dict[int, float] = self._near_spellings(token, weight)
                 for key in token_keys(token):
                     if form.latin_source and key.startswith("cls:"):
                         continue  # the coarsest key is for other scripts only

@@ -23,6 +23,8 @@ from accord.screening.model import ScreeningQuery, ScreeningResult
 from accord.screening.names import NameForm, name_forms, token_keys
 
 PRUNE_SHARE = 0.25
+QueryToken = tuple[frozenset[str], float]
+QueryKeys = list[QueryToken]
 COMMON_NAME_INFO = 1.2  # matched rarity needed, in units of the rarest token
 COMMON_NAME_PENALTY = 0.35
 
@@ -34,7 +36,7 @@ def best_name(
     index: ScreeningIndex,
     query: ScreeningQuery,
     entry: Entry,
-    key_weights: dict[str, float],
+    key_weights: QueryKeys,
 ) -> tuple[float, str, NameComparison | None]:
     """The best comparison between any query form and any listed name.
 
@@ -44,9 +46,9 @@ def best_name(
     """
     best: tuple[float, str, NameComparison | None] = (0.0, "", None)
     forms = name_forms(query.name)
-    floor = PRUNE_SHARE * max(sum(key_weights.values()), 1e-9)
+    floor = PRUNE_SHARE * max(sum(weight for _, weight in key_weights), 1e-9)
     for name in entry.names:
-        shared = sum(w for key, w in key_weights.items() if key in name.keys)
+        shared = sum(w for keys, w in key_weights if not keys.isdisjoint(name.keys))
         if shared < floor:
             continue
         for q_form in forms:
@@ -58,24 +60,25 @@ def best_name(
     return best
 
 
-def query_key_weights(
-    index: ScreeningIndex, forms: tuple[NameForm, ...]
-) -> dict[str, float]:
-    """Each retrieval key of the query, weighted by its token's rarity."""
-    weights: dict[str, float] = {}
+def query_key_weights(index: ScreeningIndex, forms: tuple[NameForm, ...]) -> QueryKeys:
+    """Each query token's retrieval keys (near spellings included), with its
+    rarity: a listed name sharing any key of a token shares that token."""
+    tokens: dict[str, QueryToken] = {}
     for form in forms:
         for token in form.tokens:
-            weight = index.weight(token)
-            for key in token_keys(token):
-                weights[key] = max(weights.get(key, 0.0), weight)
-    return weights
+            if token in tokens:
+                continue
+            keys = set(token_keys(token))
+            keys.update(f"tok:{other}" for other, _ in index.near_tokens(token))
+            tokens[token] = (frozenset(keys), index.weight(token))
+    return list(tokens.values())
 
 
 def score_entry(
     index: ScreeningIndex,
     query: ScreeningQuery,
     entry: Entry,
-    key_weights: dict[str, float],
+    key_weights: QueryKeys,
 ) -> ScreeningResult:
     """Score one entry; ``key_weights`` are the query's, computed once per query."""
     score, matched_name, comparison = best_name(index, query, entry, key_weights)
