@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from followthemoney import EntityProxy
 
 from accord.screening.evidence import clean_identifier
-from accord.screening.names import NameForm, name_forms, token_keys
+from accord.screening.names import GENERIC_TOKENS, NameForm, name_forms, token_keys
 
 SCREENED_SCHEMATA = frozenset(
     {
@@ -31,6 +31,8 @@ SCREENED_SCHEMATA = frozenset(
 DOCUMENT_SCHEMATA = ("Passport", "Identification")
 NAME_PROPS = {"name": 1.0, "alias": 1.0, "previousName": 0.95, "weakAlias": 0.9}
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
+ACRONYM_MIN_WORDS = 3
+ACRONYM_FACTOR = 0.9
 ID_PROPS = (
     "passportNumber",
     "idNumber",
@@ -113,13 +115,41 @@ def _names(entity: EntityProxy) -> tuple[ListedName, ...]:
             if text in seen:
                 continue
             seen.add(text)
-            forms = name_forms(text)
-            if forms:
-                keys = frozenset(
-                    k for f in forms for t in f.tokens for k in token_keys(t)
-                )
-                names.append(ListedName(text, prop, forms, factor, keys))
+            listed = _listed_name(text, prop, factor)
+            if listed is not None:
+                names.append(listed)
+    if not entity.schema.is_a("Person"):
+        names.extend(_acronyms(names, seen))
     return tuple(names)
+
+
+def _listed_name(text: str, prop: str, factor: float) -> ListedName | None:
+    forms = name_forms(text)
+    if not forms:
+        return None
+    keys = frozenset(k for f in forms for t in f.tokens for k in token_keys(t))
+    return ListedName(text, prop, forms, factor, keys)
+
+
+def _acronyms(names: list[ListedName], seen: set[str]) -> list[ListedName]:
+    """Organisations are known by their initials: IMU, TTP, LeT.
+
+    The initials of a name's distinctive words (not legal forms, not "of" or
+    "the") become an extra name, unless the list already gives it.
+    """
+    found: list[ListedName] = []
+    for name in list(names):
+        words = [t for t in name.forms[0].tokens if t not in GENERIC_TOKENS]
+        if len(words) < ACRONYM_MIN_WORDS:
+            continue
+        acronym = "".join(word[0] for word in words)
+        if acronym in seen:
+            continue
+        seen.add(acronym)
+        listed = _listed_name(acronym, "acronym", ACRONYM_FACTOR)
+        if listed is not None:
+            found.append(listed)
+    return found
 
 
 def _values(entity: EntityProxy, props: Iterable[str]) -> list[str]:

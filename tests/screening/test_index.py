@@ -115,3 +115,17 @@ def test_score_is_always_within_unit_interval(
     for name in ("a", "al al al", "Mohammed Mohammed Mohammed", "Qaida"):
         for result in index.search(ScreeningQuery(name), 10):
             assert 0.0 <= result.score <= 1.0
+
+
+def test_organisation_found_by_its_initials() -> None:
+    from followthemoney import model
+
+    org = model.make_entity("Organization")
+    org.id = "org-1"
+    org.add("name", "Northern Coastal Liberation Front")
+    org.add("topics", "sanction")
+    index = ScreeningIndex.build([org])
+    [result] = index.search(ScreeningQuery("NCLF", "Organization"), 3)
+    assert result.entity_id == "org-1"
+    assert result.matched_name == "nclf"
+    assert not index.search(ScreeningQuery("NCLF", "Person"), 3)
