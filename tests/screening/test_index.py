@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from followthemoney import model
 
 from accord.errors import InvalidData
 from accord.readers.un_sc import UnScReader
@@ -118,8 +119,6 @@ def test_score_is_always_within_unit_interval(
 
 
 def test_organisation_found_by_its_initials() -> None:
-    from followthemoney import model
-
     org = model.make_entity("Organization")
     org.id = "org-1"
     org.add("name", "Northern Coastal Liberation Front")

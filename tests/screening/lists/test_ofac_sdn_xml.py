@@ -183,27 +183,6 @@ def test_reader_metadata() -> None:
 POSITIONS = ("line ", "record uid=")
 
 
-@FUZZ
-@given(data=st.binary(max_size=300))
-def test_fuzz_arbitrary_bytes(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "sdn.xml"
-    path.write_bytes(data)
-    parses_or_reader_error(OfacSdnXmlReader(path), POSITIONS)
-
-
-@FUZZ
-@given(
-    start=st.integers(0, 9_000), length=st.integers(1, 300), junk=st.binary(max_size=8)
-)
-def test_fuzz_damaged_fixture(
-    tmp_path: Path, start: int, length: int, junk: bytes
-) -> None:
-    whole = XML.read_bytes()
-    path = tmp_path / "sdn.xml"
-    path.write_bytes(whole[:start] + junk + whole[start + length :])
-    parses_or_reader_error(OfacSdnXmlReader(path), POSITIONS)
-
-
 CHILDREN = st.sampled_from(
     [
         "uid",

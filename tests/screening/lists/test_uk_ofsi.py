@@ -213,27 +213,6 @@ def test_reader_metadata() -> None:
 POSITIONS = ("line ",)
 
 
-@FUZZ
-@given(data=st.binary(max_size=400))
-def test_fuzz_arbitrary_bytes(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "ConList.csv"
-    path.write_bytes(data)
-    parses_or_reader_error(UkOfsiCsvReader(path), POSITIONS)
-
-
-@FUZZ
-@given(
-    start=st.integers(0, 4_000), length=st.integers(0, 200), junk=st.binary(max_size=8)
-)
-def test_fuzz_damaged_fixture(
-    tmp_path: Path, start: int, length: int, junk: bytes
-) -> None:
-    whole = CONLIST.read_bytes()
-    path = tmp_path / "ConList.csv"
-    path.write_bytes(whole[:start] + junk + whole[start + length :])
-    parses_or_reader_error(UkOfsiCsvReader(path), POSITIONS)
-
-
 VALUES = st.fixed_dictionaries(
     {},
     optional={
