@@ -43,7 +43,13 @@ from accord.screening.lists.mapping import (
     make_sanction,
     topics,
 )
-from accord.screening.lists.ofac_remarks import Fact, ofac_date, parse_dob
+from accord.screening.lists.ofac_remarks import (
+    ID_DOCUMENTS,
+    PASSPORTS,
+    Fact,
+    ofac_date,
+    parse_dob,
+)
 
 __all__ = ["OfacParty", "person_name"]
 
@@ -66,28 +72,6 @@ ALIAS_TYPES = {
     "nka": "name",
     "n.k.a.": "name",
 }
-PASSPORTS = frozenset({"Passport", "Diplomatic Passport"})
-ID_DOCUMENTS = frozenset(
-    {
-        "National ID No.",
-        "Cedula No.",
-        "D.N.I.",
-        "Identification Number",
-        "C.U.R.P.",
-        "SSN",
-        "Personal ID Card",
-        "National Foreign ID Number",
-        "Residency Number",
-        "Driver's License No.",
-        "Birth Certificate Number",
-        "Kenyan ID No.",
-        "Citizen's Card Number",
-        "Electoral Registry No.",
-        "Credencial electoral",
-        "Turkish Identification Number",
-        "Travel Document Number",
-    }
-)
 PROPERTIES = {
     "POB": "birthPlace",
     "nationality": "nationality",

@@ -32,7 +32,14 @@ from followthemoney.types import registry
 
 from accord.screening.lists.mapping import year_span
 
-__all__ = ["Fact", "ofac_date", "parse_dob", "parse_remarks"]
+__all__ = [
+    "ID_DOCUMENTS",
+    "PASSPORTS",
+    "Fact",
+    "ofac_date",
+    "parse_dob",
+    "parse_remarks",
+]
 
 MONTHS = {
     name: number
@@ -42,17 +49,9 @@ MONTHS = {
         start=1,
     )
 }
-# Labels whose value is structured (number, country, dates), longest first so
-# that "Passport" does not shadow "Diplomatic Passport" and so on.
-LABELS = sorted(
-    (
-        "DOB",
-        "POB",
-        "nationality",
-        "citizen",
-        "Gender",
-        "Passport",
-        "Diplomatic Passport",
+PASSPORTS = frozenset({"Passport", "Diplomatic Passport"})
+ID_DOCUMENTS = frozenset(
+    {
         "National ID No.",
         "Cedula No.",
         "D.N.I.",
@@ -70,6 +69,19 @@ LABELS = sorted(
         "Credencial electoral",
         "Turkish Identification Number",
         "Travel Document Number",
+    }
+)
+# Labels whose value is structured (number, country, dates), longest first so
+# that "Passport" does not shadow "Diplomatic Passport" and so on.
+LABELS = sorted(
+    (
+        *PASSPORTS,
+        *ID_DOCUMENTS,
+        "DOB",
+        "POB",
+        "nationality",
+        "citizen",
+        "Gender",
         "Email Address",
         "Website",
         "Telephone",
