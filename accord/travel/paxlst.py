@@ -19,16 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import ClassVar
 
 from followthemoney import EntityProxy
 
-from accord.errors import ReaderError
-from accord.readers.base import Reader
 from accord.travel.edifact import Interchange, Message, Segment
 from accord.travel.entities import journey_entities, travelled
-from accord.travel.envelope import messages
 from accord.travel.journey import (
     Booking,
     Leg,
@@ -39,6 +35,7 @@ from accord.travel.journey import (
     flight_code,
     parse_yymmdd,
 )
+from accord.travel.message_reader import EdifactMessageReader
 
 __all__ = ["PaxlstReader", "pivot_year"]
 
@@ -50,36 +47,24 @@ _ROLES = {
 }
 
 
-class PaxlstReader(Reader):
+class PaxlstReader(EdifactMessageReader):
     """UN/EDIFACT PAXLST passenger and crew lists (advance passenger information).
 
     ``warnings`` lists what was tolerated in the last ``read()``: odd bytes,
     whitespace, wrong trailer counts, each with its segment and line.
     """
 
+    MESSAGE_TYPE: ClassVar[str] = "PAXLST"
     NAME: ClassVar[str] = "paxlst"
     TITLE: ClassVar[str] = "UN/EDIFACT PAXLST passenger and crew lists (API)"
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.warnings: list[str] = []
-
-    def read(self) -> Iterator[EntityProxy]:
-        """Yield the entities of each PAXLST message, one message at a time."""
-        self.warnings = []
-        interchange = Interchange.open(self.path, self.warnings)
-        found = 0
-        for message in messages(interchange):
-            if message.type != "PAXLST":
-                interchange.warn(message.segments[0], f"{message.type} message skipped")
-                continue
-            found += 1
-            manifest = Manifest(interchange, message)
-            yield from journey_entities(
-                manifest.travellers, manifest.trips(), manifest.bookings()
-            )
-        if not found:
-            raise ReaderError(self.path, "end of file", "no PAXLST message in the file")
+    def message_entities(
+        self, interchange: Interchange, message: Message
+    ) -> Iterator[EntityProxy]:
+        manifest = Manifest(interchange, message)
+        yield from journey_entities(
+            manifest.travellers, manifest.trips(), manifest.bookings()
+        )
 
 
 def pivot_year(header: Segment | None) -> int:

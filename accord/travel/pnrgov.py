@@ -19,17 +19,14 @@ infant's DOCS under the adult's TIF and line-wrap names mid-word.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import ClassVar
 
 from followthemoney import EntityProxy
 
-from accord.errors import ReaderError
-from accord.readers.base import Reader
 from accord.travel.edifact import Interchange, Message, Segment
 from accord.travel.entities import journey_entities
-from accord.travel.envelope import messages
 from accord.travel.journey import Booking, Leg, Traveller, parse_ddmmyy
+from accord.travel.message_reader import EdifactMessageReader
 from accord.travel.paxlst import pivot_year
 from accord.travel.pnr_fields import (
     assign_documents,
@@ -42,34 +39,22 @@ from accord.travel.pnr_fields import (
 __all__ = ["PnrPush", "PnrgovReader"]
 
 
-class PnrgovReader(Reader):
+class PnrgovReader(EdifactMessageReader):
     """UN/EDIFACT PNRGOV reservation pushes (passenger name records).
 
     ``warnings`` lists what was tolerated in the last ``read()``, each with
     its segment and line.
     """
 
+    MESSAGE_TYPE: ClassVar[str] = "PNRGOV"
     NAME: ClassVar[str] = "pnrgov"
     TITLE: ClassVar[str] = "UN/EDIFACT PNRGOV passenger name records (PNR)"
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.warnings: list[str] = []
-
-    def read(self) -> Iterator[EntityProxy]:
-        """Yield the entities of each PNRGOV message, one message at a time."""
-        self.warnings = []
-        interchange = Interchange.open(self.path, self.warnings)
-        found = 0
-        for message in messages(interchange):
-            if message.type != "PNRGOV":
-                interchange.warn(message.segments[0], f"{message.type} message skipped")
-                continue
-            found += 1
-            push = PnrPush(interchange, message)
-            yield from journey_entities(push.travellers, push.trips(), push.bookings)
-        if not found:
-            raise ReaderError(self.path, "end of file", "no PNRGOV message in the file")
+    def message_entities(
+        self, interchange: Interchange, message: Message
+    ) -> Iterator[EntityProxy]:
+        push = PnrPush(interchange, message)
+        yield from journey_entities(push.travellers, push.trips(), push.bookings)
 
 
 class PnrPush:
