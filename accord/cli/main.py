@@ -18,6 +18,7 @@ from accord.cli.lists import lists
 from accord.cli.run import run
 from accord.cli.screen import screen
 from accord.cli.serve import serve
+from accord.cli.travel import travel
 from accord.errors import AccordError
 from accord.settings import Settings
 
@@ -50,6 +51,7 @@ for command in (
     findings,
     screen,
     lists,
+    travel,
     audit,
     serve,
     demo,

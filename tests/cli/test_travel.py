@@ -1,0 +1,39 @@
+"""``accord travel mrz`` on one document and on a file of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.test_commands import accord
+
+TD3 = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+)
+
+
+def test_valid_specimen_passes_with_warnings(tmp_path: Path) -> None:
+    result = accord(tmp_path, "travel", "mrz", *TD3)
+    assert result.returncode == 0
+    assert "TD3 valid: L898902C3" in result.stdout
+    assert "warning: expired" in result.stdout
+
+
+def test_bad_composite_check_digit_fails(tmp_path: Path) -> None:
+    result = accord(tmp_path, "travel", "mrz", TD3[0], TD3[1][:-1] + "1", "--json")
+    assert result.returncode == 1
+    body = json.loads(result.stdout)
+    assert body["valid"] is False
+    assert any("composite" in error for error in body["errors"])
+
+
+def test_file_gives_one_json_record_each(tmp_path: Path) -> None:
+    path = tmp_path / "docs.txt"
+    path.write_text(f"{TD3[0]}\n{TD3[1]}\n\nNOT AN MRZ\n", encoding="utf-8")
+    result = accord(tmp_path, "travel", "mrz", "--file", str(path))
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert (first["record"], first["line"], first["valid"]) == (1, 1, True)
+    assert (second["record"], second["line"], second["valid"]) == (2, 4, False)
+    assert second["error"]
+    assert result.returncode == 1
