@@ -13,6 +13,7 @@ from accord.cli.render import console
 from accord.model.marking import Marking, Tlp
 from accord.plugins import load_registry
 from accord.service import IngestRequest
+from accord.store import Actor
 
 TLP_CHOICES = [t.value for t in Tlp]
 
@@ -91,10 +92,15 @@ def _report_progress(entities: int) -> None:
     sys.stderr.flush()
 
 
-@click.command()
-@pass_cli
-def datasets(state: CliContext) -> None:
+@click.group(invoke_without_command=True)
+@click.pass_context
+def datasets(ctx: click.Context) -> None:
     """List datasets with their owner and marking."""
+    if ctx.invoked_subcommand is not None:
+        return
+    state = ctx.find_object(CliContext)
+    if state is None:
+        raise click.UsageError("no context")
     service = state.service()
     table = Table("dataset", "agency", "marking", "statements", "title")
     for info in service.store.list_datasets():
@@ -103,3 +109,32 @@ def datasets(state: CliContext) -> None:
             info.name, info.agency, info.marking.label(), str(count), info.title
         )
     console().print(table)
+
+
+@datasets.command("set-marking")
+@click.argument("name")
+@click.option(
+    "--tlp",
+    required=True,
+    type=click.Choice(TLP_CHOICES, case_sensitive=False),
+    help="The new TLP 2.0 level.",
+)
+@click.option("--releasable-to", multiple=True, help="Partner agency; repeatable.")
+@click.option(
+    "--agency", help="The owning agency you act for [default: ACCORD_AGENCY]."
+)
+@pass_cli
+def set_marking(
+    state: CliContext,
+    name: str,
+    tlp: str,
+    releasable_to: tuple[str, ...],
+    agency: str | None,
+) -> None:
+    """Change a dataset's marking (owner only; audited with old and new)."""
+    service = state.service()
+    local = service.local_actor()
+    actor = Actor(local.name, agency or local.agency)
+    marking = Marking(Tlp.parse(tlp), frozenset(releasable_to))
+    info = service.store.set_marking(actor, name, marking)
+    click.echo(f"{info.name}: {info.marking.label()}")

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from accord.errors import BackendError, InvalidData, NotFound, Unauthorized
+from accord.errors import BackendError, Forbidden, InvalidData, NotFound, Unauthorized
 from accord.model.account import Role, User
 from accord.model.dataset import DatasetInfo
 from accord.model.finding import Finding, FindingStatus
+from accord.model.marking import Marking
 from accord.settings import Settings
 from accord.store import accounts, audit, datasets, findings, statements
 from accord.store.audit import AuditAction, AuditProblem, AuditRecord
@@ -214,6 +215,24 @@ class Store:
             )
         ).first()
         return seen is not None
+
+    def set_marking(self, actor: Actor, name: str, marking: Marking) -> DatasetInfo:
+        """Re-mark a dataset, deliberately and audited with both markings.
+
+        Only the owning agency may; every value of the dataset takes the new
+        marking at once, which is why ingest refuses to do this implicitly.
+        """
+        with self.transaction() as conn:
+            info = datasets.get(conn, name)
+            if actor.agency != info.agency:
+                raise Forbidden(
+                    f"dataset {name!r} belongs to agency {info.agency!r}; "
+                    f"only it may change the marking"
+                )
+            datasets.set_marking(conn, name, marking, now_iso())
+            detail = {"from": info.marking.label(), "to": marking.label()}
+            self._audit(conn, actor, AuditAction.DATASET_MARKING, name, detail)
+            return datasets.get(conn, name)
 
     def get_dataset(self, name: str, reader: str | None = None) -> DatasetInfo:
         with self.engine.connect() as conn:

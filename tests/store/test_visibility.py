@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from accord.errors import NotFound
-from accord.model.marking import Tlp
+from accord.errors import Forbidden, NotFound
+from accord.model.marking import Marking, Tlp
 from accord.service import Accord
 from accord.store import Actor
 from tests.factory import person, request, write_jsonl
@@ -62,3 +62,18 @@ def test_entity_only_in_hidden_data_is_not_found(
     loaded.ingest(loaded.local_actor(), request(path, "a_secret", tlp=Tlp.RED))
     with pytest.raises(NotFound):
         loaded.store.get_entity(Actor("bob", "bravo"), "secret")
+
+
+def test_owner_re_marks_a_dataset_and_it_is_audited(loaded: Accord) -> None:
+    owner = Actor("ann", "alpha")
+    loaded.store.set_marking(owner, "a_amber", Marking(Tlp.AMBER, frozenset({"bravo"})))
+    assert "a_amber" in {info.name for info in loaded.store.list_datasets("bravo")}
+    [record] = loaded.store.audit_records("dataset.marking")
+    assert record.detail == {"from": "TLP:AMBER", "to": "TLP:AMBER rel. to bravo"}
+
+
+def test_only_the_owner_may_re_mark(loaded: Accord) -> None:
+    with pytest.raises(Forbidden, match="belongs to agency 'alpha'"):
+        loaded.store.set_marking(Actor("bob", "bravo"), "a_red", Marking(Tlp.CLEAR))
+    assert loaded.store.get_dataset("a_red").marking == Marking(Tlp.RED)
+    assert loaded.store.audit_records("dataset.marking") == []
