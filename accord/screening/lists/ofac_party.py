@@ -46,6 +46,8 @@ from accord.screening.lists.mapping import (
 from accord.screening.lists.ofac_remarks import (
     ID_DOCUMENTS,
     PASSPORTS,
+    REGISTRY_LABELS,
+    TAX_LABELS,
     Fact,
     ofac_date,
     parse_dob,
@@ -100,35 +102,7 @@ PROPERTIES = {
     "Listing Date": "listingDate",
     "Effective Date": "startDate",
 }
-TAX_LABELS = (
-    "Tax ID No.",
-    "NIT #",
-    "R.F.C.",
-    "RFC",
-    "RUC #",
-    "RIF #",
-    "C.U.I.T.",
-    "US FEIN",
-    "Italian Fiscal Code",
-)
 PROPERTIES.update(dict.fromkeys(TAX_LABELS, "taxNumber"))
-REGISTRY_LABELS = (
-    "Registration ID",
-    "Registration Number",
-    "Company Number",
-    "UK Company Number",
-    "Commercial Registry Number",
-    "Business Registration Number",
-    "Business Registration Document #",
-    "Folio Mercantil No.",
-    "Matricula Mercantil No",
-    "C.R. No.",
-    "Government Gazette Number",
-    "Public Registration Number",
-    "Unified Social Credit Code (USCC)",
-    "Chamber of Commerce Number",
-    "Certificate of Incorporation Number",
-)
 PROPERTIES.update(dict.fromkeys(REGISTRY_LABELS, "registrationNumber"))
 # A party schema without the property gets the value here instead.
 FALLBACKS = {"nationality": "country", "citizenship": "country"}
