@@ -80,12 +80,7 @@ def screen_name(
     if as_json:
         echo_json([result.to_dict() for result in results])
         return
-    _print_results(name, results, service_threshold(service, against))
-
-
-def service_threshold(service: ScreeningService, against: tuple[str, ...]) -> float:
-    targets = service.resolve(against, None, allow_files=True)
-    return service.index(targets, None).threshold
+    _print_results(name, results, service.threshold)
 
 
 def _print_results(name: str, results: list[ScreeningResult], threshold: float) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from followthemoney import EntityProxy
 
 from accord.errors import NotFound
-from accord.screening.index import ScreeningIndex
+from accord.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from accord.screening.model import ScreeningQuery, ScreeningResult
 from accord.screening.sources import read_file
 from accord.service import Accord
@@ -51,8 +51,9 @@ class ScreenScope:
 
 
 class ScreeningService:
-    def __init__(self, accord: Accord) -> None:
+    def __init__(self, accord: Accord, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.accord = accord
+        self.threshold = threshold
         self._indexes: dict[str, ScreeningIndex] = {}
 
     def resolve(
@@ -87,7 +88,7 @@ class ScreeningService:
             if len(self._indexes) >= MAX_CACHED_INDEXES:
                 self._indexes.pop(next(iter(self._indexes)))
             entities = self._entities(targets, reader)
-            self._indexes[key] = ScreeningIndex.build(entities)
+            self._indexes[key] = ScreeningIndex.build(entities, self.threshold)
         return self._indexes[key]
 
     def _cache_key(self, targets: Targets, reader: str | None) -> str:
