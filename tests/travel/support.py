@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from followthemoney import EntityProxy
+
+from accord.travel.message_reader import EdifactMessageReader
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "travel"
 # tests/travel/support.py -> parents[3] is the folder holding main/ and shared/
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "travel"
@@ -32,3 +36,21 @@ def raw_count(data: bytes, *starts: str) -> int:
     segments, element = raw_segments(data)
     prefixes = tuple(start.replace("+", element) for start in starts)
     return sum(segment.startswith(prefixes) for segment in segments)
+
+
+def read_with_warnings(
+    reader: EdifactMessageReader,
+) -> tuple[list[EntityProxy], list[str]]:
+    """Every entity a passenger-message reader yields, and what it tolerated."""
+    return list(reader.read()), reader.warnings
+
+
+def of(entities: list[EntityProxy], schema: str) -> list[EntityProxy]:
+    """Entities of ``schema``; Identification includes Passport."""
+    if schema == "Identification":
+        return [e for e in entities if e.schema.is_a(schema)]
+    return [e for e in entities if e.schema.name == schema]
+
+
+def names(entities: list[EntityProxy]) -> list[str]:
+    return [p.first("name") or "" for p in of(entities, "Person")]

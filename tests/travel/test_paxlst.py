@@ -12,23 +12,11 @@ from hypothesis import strategies as st
 
 from accord.errors import ReaderError, SourceError
 from accord.travel.paxlst import PaxlstReader
-from tests.travel.support import FIXTURES, raw_count
+from tests.travel.support import FIXTURES, names, of, raw_count, read_with_warnings
 
 
 def read(path: Path) -> tuple[list[EntityProxy], list[str]]:
-    reader = PaxlstReader(path)
-    return list(reader.read()), reader.warnings
-
-
-def of(entities: list[EntityProxy], schema: str) -> list[EntityProxy]:
-    """Entities of ``schema``; Identification includes Passport."""
-    if schema == "Identification":
-        return [e for e in entities if e.schema.is_a(schema)]
-    return [e for e in entities if e.schema.name == schema]
-
-
-def names(entities: list[EntityProxy]) -> list[str]:
-    return [p.first("name") or "" for p in of(entities, "Person")]
+    return read_with_warnings(PaxlstReader(path))
 
 
 def by_id(entities: list[EntityProxy]) -> dict[str, EntityProxy]:

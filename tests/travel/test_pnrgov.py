@@ -13,22 +13,11 @@ from accord.errors import ReaderError
 from accord.travel.entities import trip_id
 from accord.travel.journey import Leg
 from accord.travel.pnrgov import PnrgovReader
-from tests.travel.support import FIXTURES, raw_segments
+from tests.travel.support import FIXTURES, names, of, raw_segments, read_with_warnings
 
 
 def read(path: Path) -> tuple[list[EntityProxy], list[str]]:
-    reader = PnrgovReader(path)
-    return list(reader.read()), reader.warnings
-
-
-def of(entities: list[EntityProxy], schema: str) -> list[EntityProxy]:
-    if schema == "Identification":
-        return [e for e in entities if e.schema.is_a(schema)]
-    return [e for e in entities if e.schema.name == schema]
-
-
-def names(entities: list[EntityProxy]) -> list[str]:
-    return [p.first("name") or "" for p in of(entities, "Person")]
+    return read_with_warnings(PnrgovReader(path))
 
 
 def raw_docs_numbers(data: bytes) -> set[str]:
