@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from accord.cli.travel_manifest import manifest
 from accord.errors import InvalidData
 from accord.travel.mrz import MrzResult, parse_mrz
 
@@ -17,6 +18,9 @@ from accord.travel.mrz import MrzResult, parse_mrz
 def travel() -> None:
     """ICAO 9303 travel documents; passenger files are ingested with
     --format paxlst or pnrgov."""
+
+
+travel.add_command(manifest)
 
 
 @travel.command("mrz")

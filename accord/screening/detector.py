@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from followthemoney import StatementEntity
+from followthemoney import EntityProxy, StatementEntity
 
 from accord.detectors.base import Detector
 from accord.model.finding import Finding
@@ -21,11 +21,11 @@ from accord.screening.model import ScreeningQuery, ScreeningResult
 LIST_TOPIC = "sanction"
 
 
-def is_listed(entity: StatementEntity) -> bool:
+def is_listed(entity: EntityProxy) -> bool:
     return LIST_TOPIC in entity.get("topics", quiet=True)
 
 
-def subject_query(entity: StatementEntity) -> list[ScreeningQuery]:
+def subject_query(entity: EntityProxy) -> list[ScreeningQuery]:
     """One query per name of the subject, with all of its evidence."""
     schema = "Person" if entity.schema.is_a("Person") else "Organization"
     birth = entity.first("birthDate", quiet=True)

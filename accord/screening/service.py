@@ -14,6 +14,7 @@ from pathlib import Path
 from followthemoney import EntityProxy
 
 from accord.errors import NotFound
+from accord.screening.detector import is_listed
 from accord.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from accord.screening.model import ScreeningQuery, ScreeningResult
 from accord.screening.sources import read_file
@@ -41,13 +42,16 @@ class ScreenScope:
 
     ``restrict`` limits sources to what the actor's agency may read (off only
     for the local operator); ``allow_files`` lets ``against`` name local list
-    files (the CLI only).
+    files (the CLI only); ``listed_only`` indexes list entries alone (the
+    ``sanction`` topic), for callers that screen against every dataset but
+    must not match, say, passengers against other passengers.
     """
 
     against: tuple[str, ...] = ()
     limit: int = 10
     restrict: bool = True
     allow_files: bool = False
+    listed_only: bool = False
 
 
 class ScreeningService:
@@ -82,17 +86,21 @@ class ScreeningService:
                 datasets.append(store.get_dataset(item, reader).name)
         return Targets(tuple(datasets), tuple(files))
 
-    def index(self, targets: Targets, reader: str | None) -> ScreeningIndex:
-        key = self._cache_key(targets, reader)
+    def index(
+        self, targets: Targets, reader: str | None, *, listed_only: bool = False
+    ) -> ScreeningIndex:
+        key = self._cache_key(targets, reader, listed_only)
         if key not in self._indexes:
             if len(self._indexes) >= MAX_CACHED_INDEXES:
                 self._indexes.pop(next(iter(self._indexes)))
             entities = self._entities(targets, reader)
+            if listed_only:
+                entities = (entity for entity in entities if is_listed(entity))
             self._indexes[key] = ScreeningIndex.build(entities, self.threshold)
         return self._indexes[key]
 
-    def _cache_key(self, targets: Targets, reader: str | None) -> str:
-        parts = [str(reader)]
+    def _cache_key(self, targets: Targets, reader: str | None, listed: bool) -> str:
+        parts = [str(reader), f"listed={listed}"]
         for name in targets.datasets:
             parts.append(f"{name}@{self.accord.store.get_dataset(name).version}")
         for path in targets.files:
@@ -112,7 +120,8 @@ class ScreeningService:
         """Screen one name; audited with the name, since that is what was asked."""
         reader = actor.agency if scope.restrict else None
         targets = self.resolve(scope.against, reader, allow_files=scope.allow_files)
-        results = self.index(targets, reader).search(query, scope.limit)
+        index = self.index(targets, reader, listed_only=scope.listed_only)
+        results = index.search(query, scope.limit)
         detail = {
             "name": query.name,
             "against": targets.describe(),
@@ -133,7 +142,7 @@ class ScreeningService:
         """Screen many queries against one index; one audit record for the run."""
         reader = actor.agency if scope.restrict else None
         targets = self.resolve(scope.against, reader, allow_files=scope.allow_files)
-        index = self.index(targets, reader)
+        index = self.index(targets, reader, listed_only=scope.listed_only)
         count = matches = 0
         for query in queries:
             results = index.search(query, scope.limit)

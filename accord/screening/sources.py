@@ -27,6 +27,8 @@ SIGNATURES: tuple[tuple[str, str | None, str | None], ...] = (
     ("ofac_cons_csv", r"cons_prim\.csv$", None),
     ("ofac_sdn_csv", r"sdn\.csv$", None),
     ("uk_ofsi_csv", None, r"^\s*(Last Updated|Name 6)"),
+    ("paxlst", None, r"UNH[\s\S]{0,60}?PAXLST"),
+    ("pnrgov", None, r"UNH[\s\S]{0,60}?PNRGOV"),
     ("ru_rosfin", None, r"[А-Яа-яЁё]{4,}"),
     ("ftm_jsonl", None, r'^\s*\{\s*"'),
 )

@@ -26,7 +26,13 @@ from followthemoney import EntityProxy
 from accord.errors import InvalidData
 from accord.travel.codes import country_code
 
-__all__ = ["DocumentHit", "DocumentIndex", "DocumentStatus", "normalize_number"]
+__all__ = [
+    "DocumentHit",
+    "DocumentIndex",
+    "DocumentStatus",
+    "document_status",
+    "normalize_number",
+]
 
 
 class DocumentStatus(StrEnum):
@@ -117,7 +123,7 @@ class DocumentIndex:
         if not entity.schema.is_a("Identification"):
             return 0
         source = dataset or _dataset_of(entity)
-        state = DocumentStatus(status) if status else _status_of(entity)
+        state = DocumentStatus(status) if status else document_status(entity)
         countries: list[str | None] = [
             country_code(c) or c.lower() for c in entity.get("country")
         ]
@@ -166,7 +172,8 @@ def _dataset_of(entity: EntityProxy) -> str:
     return str(datasets[0])
 
 
-def _status_of(entity: EntityProxy) -> DocumentStatus:
+def document_status(entity: EntityProxy) -> DocumentStatus:
+    """What a document entity's own text says it is; ``LISTED`` when silent."""
     texts: list[str] = []
     for name in _STATUS_PROPERTIES:
         if name in entity.schema.properties:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_commands import accord
+from tests.cli.test_commands import accord, ingest
 
 TD3 = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
@@ -37,3 +37,35 @@ def test_file_gives_one_json_record_each(tmp_path: Path) -> None:
     assert (second["record"], second["line"], second["valid"]) == (2, 4, False)
     assert second["error"]
     assert result.returncode == 1
+
+
+MANIFEST = Path(__file__).resolve().parents[1] / "fixtures" / "travel"
+UN_EXCERPT = MANIFEST.parent / "un_sc_excerpt.xml"
+
+
+def test_manifest_screens_every_traveller_and_stores_findings(tmp_path: Path) -> None:
+    ingest(tmp_path, UN_EXCERPT, "un_sc", "un", "clear")
+    path = MANIFEST / "manifest_watchlist.edi"
+    result = accord(
+        tmp_path, "travel", "manifest", str(path), "--lists", "un", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    findings = json.loads(result.stdout)
+    assert len(findings) == 3
+    matched = [f for f in findings if "watchlist" in f["explanation"]]
+    assert [f["summary"].split(":")[0] for f in matched] == [
+        "IBRAHIM HASSAN TALI AL-ASIRI"
+    ]
+    assert all(f["marking"] == "TLP:AMBER+STRICT" for f in findings)
+    listed = accord(tmp_path, "findings", "--detector", "travel_manifest", "--json")
+    assert len(json.loads(listed.stdout)) == 3
+
+
+def test_manifest_with_a_bad_rules_file_ingests_nothing(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rules]]\nname = "x"\nkind = "nope"\nweight = 1\n')
+    path = MANIFEST / "manifest_watchlist.edi"
+    result = accord(tmp_path, "travel", "manifest", str(path), "--rules", str(rules))
+    assert result.returncode == 1
+    assert "rules.toml: rule 1" in result.stderr
+    assert "manifest_watchlist" not in accord(tmp_path, "datasets").stdout
