@@ -97,6 +97,9 @@ class ManifestScreening:
     def __init__(self, screening: ScreeningService, rules: RuleSet) -> None:
         self.screening = screening
         self.rules = rules
+        self._documents: dict[
+            tuple[str | None, bool, tuple[str, ...]], DocumentIndex
+        ] = {}
 
     def screen(
         self, actor: Actor, dataset: str, scope: ManifestScope
@@ -157,11 +160,16 @@ class ManifestScreening:
                 for info in store.list_datasets(reader)
                 if info.name != manifest
             ]
-        index = DocumentIndex()
-        if sources:
-            for entity in store.entities(reader, sources):
-                _index_document(index, entity, keep_unstated=named)
-        return index
+        versions = [f"{name}@{store.get_dataset(name).version}" for name in sources]
+        key = (reader, named, tuple(versions))
+        if key not in self._documents:
+            self._documents.clear()  # one warm index: sources change together
+            index = DocumentIndex()
+            if sources:
+                for entity in store.entities(reader, sources):
+                    _index_document(index, entity, keep_unstated=named)
+            self._documents[key] = index
+        return self._documents[key]
 
 
 def _queries(travellers: Iterable[TravellerRecord]) -> Iterator[ScreeningQuery]:

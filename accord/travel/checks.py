@@ -129,16 +129,24 @@ class DocumentIndex:
         ]
         added = 0
         for number in entity.get("number") + entity.get("passportNumber", quiet=True):
-            key_number = normalize_number(number)
-            if not key_number:
-                continue
             for country in countries or [None]:
                 hit = DocumentHit(
                     number, country, state, source, str(entity.id), entity.schema.name
                 )
-                self._hits.setdefault((country or "", key_number), []).append(hit)
-                added += 1
+                added += self.add_hit(hit)
         return added
+
+    def add_hit(self, hit: DocumentHit) -> int:
+        """Index one listing as it is; 0 when its number has no letters or digits.
+
+        ``country`` must already be an FtM country (or ``None``); bulk loaders
+        that hold plain records use this instead of building entities.
+        """
+        key_number = normalize_number(hit.number)
+        if not key_number:
+            return 0
+        self._hits.setdefault((hit.country or "", key_number), []).append(hit)
+        return 1
 
     def hits(self, number: str, country: str | None) -> tuple[DocumentHit, ...]:
         """Every listing of this document, from every reporting dataset.
