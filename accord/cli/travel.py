@@ -9,8 +9,11 @@ from pathlib import Path
 
 import click
 
+from accord.cli.context import CliContext, pass_cli
+from accord.cli.render import echo_json
 from accord.cli.travel_manifest import manifest
 from accord.errors import InvalidData
+from accord.travel.document_lists import DocumentLists, DocumentScope
 from accord.travel.mrz import MrzResult, parse_mrz
 
 
@@ -96,3 +99,45 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                 block, start = [], 0
     if block:
         yield start, block
+
+
+@travel.command("document")
+@click.argument("number")
+@click.option(
+    "--state", "issuing_state", help="Issuing state (ICAO, alpha-3 or alpha-2)."
+)
+@click.option(
+    "--documents",
+    multiple=True,
+    help="Lost/stolen list dataset [default: every dataset, stated statuses only].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_cli
+def travel_document(
+    state: CliContext,
+    number: str,
+    issuing_state: str | None,
+    documents: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """SLTD-style check of one document: hit or no-hit.
+
+    A hit names the status, the issuing state and the reporting agency, and
+    leaves a "confirm with owner" finding.
+    """
+    service = state.service()
+    lists = DocumentLists(service.store)
+    scope = DocumentScope(documents, restrict=False)
+    result = lists.check(service.local_actor(), number, issuing_state, scope)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    if not result.hit:
+        click.echo(f"no-hit: {number} ({issuing_state or 'any state'})")
+        return
+    for hit in result.hits:
+        owner = result.owners.get(hit.dataset, hit.dataset)
+        click.echo(
+            f"HIT: {hit.number} ({hit.country or 'any state'}) {hit.status.value} "
+            f"in {hit.dataset}, reported by {owner}: confirm with them before acting"
+        )

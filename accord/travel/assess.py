@@ -20,20 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from followthemoney import EntityProxy
-
 from accord.detectors.runner import stamp
 from accord.model.finding import Feature, Finding
 from accord.screening.detector import subject_query
 from accord.screening.model import ScreeningQuery, ScreeningResult
 from accord.screening.service import ScreeningService, ScreenScope
 from accord.store import Actor
-from accord.travel.checks import (
-    DocumentHit,
-    DocumentIndex,
-    DocumentStatus,
-    document_status,
-)
+from accord.travel.checks import DocumentHit, DocumentIndex, DocumentStatus
+from accord.travel.document_lists import DocumentLists
 from accord.travel.manifest import TravellerRecord, build_travellers
 from accord.travel.rules import RuleHit, RuleSet
 
@@ -97,9 +91,7 @@ class ManifestScreening:
     def __init__(self, screening: ScreeningService, rules: RuleSet) -> None:
         self.screening = screening
         self.rules = rules
-        self._documents: dict[
-            tuple[str | None, bool, tuple[str, ...]], DocumentIndex
-        ] = {}
+        self.documents = DocumentLists(screening.accord.store)
 
     def screen(
         self, actor: Actor, dataset: str, scope: ManifestScope
@@ -111,12 +103,12 @@ class ManifestScreening:
         travellers = build_travellers(store.entities(reader, [manifest.name]))
         assessments = {t.id: TravellerAssessment(t) for t in travellers}
         self._screen_persons(actor, travellers, scope, assessments)
-        documents = self._document_index(reader, manifest.name, scope)
+        documents = self.documents.index(reader, scope.documents, [manifest.name])
         for assessment in assessments.values():
             assessment.documents = _document_hits(documents, assessment.traveller)
             assessment.rules = self.rules.evaluate(assessment.traveller)
         infos = {info.name: info for info in store.list_datasets(reader)}
-        agencies = {name: info.agency for name, info in infos.items()}
+        agencies = self.documents.owners(reader)
         # Each finding lists every dataset it rests on, so stamping needs no
         # entities to derive the marking from.
         findings = [
@@ -147,30 +139,6 @@ class ManifestScreening:
                     best = result
             assessments[query.id].watchlist = best
 
-    def _document_index(
-        self, reader: str | None, manifest: str, scope: ManifestScope
-    ) -> DocumentIndex:
-        store = self.screening.accord.store
-        named = bool(scope.documents)
-        if named:
-            sources = [store.get_dataset(name, reader).name for name in scope.documents]
-        else:
-            sources = [
-                info.name
-                for info in store.list_datasets(reader)
-                if info.name != manifest
-            ]
-        versions = [f"{name}@{store.get_dataset(name).version}" for name in sources]
-        key = (reader, named, tuple(versions))
-        if key not in self._documents:
-            self._documents.clear()  # one warm index: sources change together
-            index = DocumentIndex()
-            if sources:
-                for entity in store.entities(reader, sources):
-                    _index_document(index, entity, keep_unstated=named)
-            self._documents[key] = index
-        return self._documents[key]
-
 
 def _queries(travellers: Iterable[TravellerRecord]) -> Iterator[ScreeningQuery]:
     """Each traveller's names, with their birth date, nationality and documents."""
@@ -178,17 +146,6 @@ def _queries(travellers: Iterable[TravellerRecord]) -> Iterator[ScreeningQuery]:
         numbers = traveller.document_numbers()
         for query in subject_query(traveller.person):
             yield replace(query, schema="Person", id_numbers=numbers, id=traveller.id)
-
-
-def _index_document(
-    index: DocumentIndex, entity: EntityProxy, keep_unstated: bool
-) -> None:
-    """Index a listed document; from a source not named as a document list,
-    only when it states lost, stolen or revoked."""
-    if not entity.schema.is_a("Identification"):
-        return
-    if keep_unstated or document_status(entity) is not DocumentStatus.LISTED:
-        index.add(entity)
 
 
 def _document_hits(

@@ -69,3 +69,19 @@ def test_manifest_with_a_bad_rules_file_ingests_nothing(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "rules.toml: rule 1" in result.stderr
     assert "manifest_watchlist" not in accord(tmp_path, "datasets").stdout
+
+
+def test_document_check_says_hit_and_whom_to_confirm_with(tmp_path: Path) -> None:
+    path = tmp_path / "sltd.jsonl"
+    entity = {
+        "id": "sltd-9",
+        "schema": "Passport",
+        "properties": {"number": ["Z9"], "country": ["de"], "summary": ["stolen"]},
+    }
+    path.write_text(json.dumps(entity) + "\n", encoding="utf-8")
+    ingest(tmp_path, path, "ftm_jsonl", "sltd", "amber")
+    hit = accord(tmp_path, "travel", "document", "z 9", "--state", "D")
+    assert hit.returncode == 0, hit.stderr
+    assert hit.stdout.startswith("HIT: Z9 (de) stolen in sltd")
+    miss = accord(tmp_path, "travel", "document", "Z9", "--state", "FRA")
+    assert miss.stdout.startswith("no-hit")
