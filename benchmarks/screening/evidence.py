@@ -45,7 +45,7 @@ class EvidenceBuilder:
     """Picks contradicting birth dates and countries with a seeded generator."""
 
     def __init__(self, entities: Sequence[EntityProxy], seed: str) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 (seeded sampling, not secrets)
+        self.rng = random.Random(seed)
         self.by_id = {entity.id: entity for entity in entities if entity.id}
         self.owners: dict[str, set[str]] = defaultdict(set)
         self.countries: dict[str, list[str]] = {}

@@ -125,7 +125,7 @@ class NegativeBuilder:
 
     def __init__(self, entities: Sequence[EntityProxy], seed: str) -> None:
         self.listed = ListedNames(entities)
-        self.rng = random.Random(seed)  # noqa: S311 (seeded sampling, not secrets)
+        self.rng = random.Random(seed)
         self.seen: set[str] = set()
         self.persons: list[tuple[str, tuple[str, str]]] = []
         self.orgs: list[tuple[str, list[str]]] = []

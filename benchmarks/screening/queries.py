@@ -99,6 +99,6 @@ def sample(items: Sequence[T], limit: int, seed: str) -> list[T]:
     """
     if len(items) <= limit:
         return list(items)
-    rng = random.Random(seed)  # noqa: S311 (seeded sampling, not secrets)
+    rng = random.Random(seed)
     chosen = sorted(rng.sample(range(len(items)), limit))
     return [items[i] for i in chosen]

@@ -56,6 +56,11 @@ def _word(rng: random.Random) -> str:
     return "".join(rng.choices(_SYLLABLES, k=rng.randint(2, 4))).upper()
 
 
+def _released(text: str) -> str:
+    """EDIFACT release: ``?`` before each service character inside data."""
+    return "".join(f"?{char}" if char in "?'+:" else char for char in text)
+
+
 def _yymmdd(iso: str) -> str:
     full = (iso + "-01-01")[:10] if len(iso) == 4 else (iso + "-01")[:10]
     return full[2:4] + full[5:7] + full[8:10]
@@ -73,7 +78,7 @@ def _traveller_segments(
         # the full listed name: first token as given name, the rest as surname
         # carriers send UNOA: upper-case ASCII, so the name is transliterated
         name = ascii_text(person.first("name") or "") or ""
-        given, _, surname = name.upper().replace(",", " ").partition(" ")
+        given, _, surname = _released(name.upper().replace(",", " ")).partition(" ")
         birth = _yymmdd(person.first("birthDate") or "1970")
         nationality = "XXX"
         planted = f"listed:{person.id}"
