@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from importlib.resources import as_file, files
 
 from accord.model.marking import Marking, Tlp
+from accord.screening.service import ScreeningService
 from accord.service import Accord, IngestRequest, RunResult
 from accord.store import Actor, IngestResult
+from accord.travel.assess import ManifestReport, ManifestScope, ManifestScreening
+from accord.travel.rules import load_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,8 @@ class DemoSource:
     marking: Marking
     title: str
 
+
+MANIFEST_DATASET = "border_flight_xa101"
 
 DEMO_SOURCES = (
     DemoSource(
@@ -51,6 +56,22 @@ DEMO_SOURCES = (
         Marking(Tlp.GREEN),
         "Passenger records (fictional)",
     ),
+    DemoSource(
+        "lost_stolen.jsonl",
+        "ftm_jsonl",
+        "border_sltd",
+        "demo_border",
+        Marking(Tlp.GREEN),
+        "Lost and stolen travel documents (fictional)",
+    ),
+    DemoSource(
+        "flight_manifest.edi",
+        "paxlst",
+        MANIFEST_DATASET,
+        "demo_border",
+        Marking(Tlp.AMBER_STRICT),
+        "API manifest of flight XA101 IST-DAM (fictional)",
+    ),
 )
 
 
@@ -58,14 +79,19 @@ DEMO_SOURCES = (
 class DemoReport:
     ingests: list[tuple[DemoSource, IngestResult]]
     run: RunResult
+    manifest: ManifestReport
 
 
 def run_demo(service: Accord) -> DemoReport:
-    """Ingest every demo source, then run all detectors over everything."""
+    """Ingest every demo source, run all detectors over everything, then
+    screen the flight manifest as a passenger-information unit would."""
     actor = service.local_actor()
     ingests = [(source, _ingest(service, actor, source)) for source in DEMO_SOURCES]
     result = service.run(actor, restrict=False)
-    return DemoReport(ingests, result)
+    screening = ManifestScreening(ScreeningService(service), load_rules())
+    scope = ManifestScope(documents=("border_sltd",), restrict=False)
+    manifest = screening.screen(actor, MANIFEST_DATASET, scope)
+    return DemoReport(ingests, result, manifest)
 
 
 def _ingest(service: Accord, actor: Actor, source: DemoSource) -> IngestResult:

@@ -34,9 +34,15 @@ def demo(state: CliContext, top: int) -> None:
         f"{len(run.findings)} findings"
     )
     best = sorted(run.findings, key=lambda f: -f.score)[:top]
-    if not best:
-        return
-    out.print(findings_table(best))
-    out.print(f"[bold]Why the top finding scored {best[0].score:.2f}[/bold]")
-    out.print(explanation_table(best[0]))
-    out.print(f"Next: accord findings show {best[0].id}")
+    if best:
+        out.print(findings_table(best))
+        out.print(f"[bold]Why the top finding scored {best[0].score:.2f}[/bold]")
+        out.print(explanation_table(best[0]))
+        out.print(f"Next: accord findings show {best[0].id}")
+    manifest = report.manifest
+    out.print(
+        f"  screened manifest {manifest.dataset}: {manifest.travellers} travellers, "
+        f"{len(manifest.findings)} with findings (lists, lost/stolen, risk rules)"
+    )
+    if manifest.findings:
+        out.print(findings_table(sorted(manifest.findings, key=lambda f: -f.score)))

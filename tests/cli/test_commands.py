@@ -90,9 +90,8 @@ def test_run_findings_and_triage(tmp_path: Path) -> None:
     items = json.loads(listed.stdout)
     assert items, "the demo data must produce findings"
     detectors = [item["detector"] for item in items]
-    assert {"shared_identifier", "watchlist_match"} <= set(detectors)
-    top = items[0]
-    assert top["detector"] == "watchlist_match"
+    assert {"shared_identifier", "watchlist_match", "travel_manifest"} <= set(detectors)
+    top = next(item for item in items if item["detector"] == "watchlist_match")
     assert top["subjects"] == ["cust-0001", "unsc-2962519"]
     shown = accord(tmp_path, "findings", "show", top["id"])
     assert "watchlist_match" in shown.stdout
@@ -112,7 +111,7 @@ def test_demo_twice_changes_nothing(tmp_path: Path) -> None:
     assert accord(tmp_path, "demo").returncode == 0
     second = accord(tmp_path, "demo")
     assert second.returncode == 0
-    assert second.stdout.count("already ingested, unchanged") == 3
+    assert second.stdout.count("already ingested, unchanged") == 5
 
 
 def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:
