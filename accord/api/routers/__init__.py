@@ -13,6 +13,7 @@ from accord.api.routers import (
     me,
     run,
     screen,
+    travel,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -23,5 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     findings.router,
     run.router,
     screen.router,
+    travel.router,
     audit.router,
 )
