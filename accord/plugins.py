@@ -19,6 +19,8 @@ from accord.readers.base import Reader
 ENTRY_POINT_GROUP = "accord.plugins"
 BUILTIN_PLUGINS = (
     "accord.readers.builtin",
+    "accord.monitoring.plugin",
+    "accord.monitoring.hashing.plugin",
     "accord.resolve.plugin",
     "accord.screening.lists.plugin",
     "accord.screening.plugin",

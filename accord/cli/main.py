@@ -15,6 +15,7 @@ from accord.cli.demo import demo
 from accord.cli.findings import findings
 from accord.cli.ingest import datasets, ingest
 from accord.cli.lists import lists
+from accord.cli.monitor import monitor
 from accord.cli.run import run
 from accord.cli.screen import screen
 from accord.cli.serve import serve
@@ -52,6 +53,7 @@ for command in (
     screen,
     lists,
     travel,
+    monitor,
     audit,
     serve,
     demo,

@@ -1,0 +1,401 @@
+"""``accord monitor bank``: hash banks of known propaganda.
+
+Banks live in the workspace (``<workspace>/hashbanks``); see
+``accord.monitoring.hashing`` for formats and matching rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.table import Table
+
+from accord.cli.context import CliContext, pass_cli
+from accord.cli.render import console, echo_json
+from accord.monitoring.hashing.bank import BankKind
+from accord.monitoring.hashing.formats import BankFileFormat, ImportDefaults
+from accord.monitoring.hashing.matcher import BankMatch
+from accord.monitoring.hashing.pdq import hash_image_file
+from accord.monitoring.hashing.service import HashBanks
+from accord.monitoring.hashing.state import QuarantinePolicy, Verdict
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = [item.value for item in BankFileFormat]
+FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
+
+
+def _banks(state: CliContext) -> HashBanks:
+    return HashBanks.from_settings(state.settings)
+
+
+def provenance_options(command: F) -> F:
+    """--source/--agency/--added/--label, for entries whose file is silent."""
+    for option in reversed(
+        [
+            click.option(
+                "--source", help="Where the hashes come from [default: file name]."
+            ),
+            click.option(
+                "--agency", help="Agency that shared them [default: ACCORD_AGENCY]."
+            ),
+            click.option("--added", help="Date added, ISO 8601 [default: today, UTC]."),
+            click.option(
+                "--label", default="", help="Label or category, e.g. 'IS/Amaq'."
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _defaults(
+    state: CliContext,
+    source: str | None,
+    agency: str | None,
+    added: str | None,
+    label: str,
+) -> ImportDefaults:
+    today = datetime.now(UTC).date().isoformat()
+    return ImportDefaults(
+        source=source or "manual",
+        agency=agency or state.settings.agency,
+        added=added or today,
+        label=label,
+    )
+
+
+@click.group()
+def bank() -> None:
+    """Hash banks of known propaganda: PDQ image hashes and text signatures."""
+
+
+@bank.command("create")
+@click.argument("name")
+@click.option("--kind", type=click.Choice([k.value for k in BankKind]), default="pdq")
+@click.option(
+    "--threshold",
+    type=float,
+    help="Match threshold: PDQ bits (default 31) or text similarity (default 0.6).",
+)
+@click.option(
+    "--negative", is_flag=True, help="Known-benign content: suppresses matches."
+)
+@click.option("--description", default="")
+@click.option("--flood-window", default=3600, show_default=True, help="Seconds.")
+@click.option(
+    "--flood-max",
+    default=100,
+    show_default=True,
+    help="Matches of one hash within the window before it is quarantined.",
+)
+@click.option(
+    "--max-dismissals",
+    default=3,
+    show_default=True,
+    help="Dismissals (outnumbering confirmations) that quarantine a hash.",
+)
+@pass_cli
+def bank_create(
+    state: CliContext,
+    name: str,
+    kind: str,
+    threshold: float | None,
+    negative: bool,
+    description: str,
+    flood_window: int,
+    flood_max: int,
+    max_dismissals: int,
+) -> None:
+    """Create an empty bank."""
+    policy = QuarantinePolicy(flood_window, flood_max, max_dismissals)
+    created = _banks(state).create(
+        name,
+        BankKind(kind),
+        threshold=threshold,
+        negative=negative,
+        description=description,
+        policy=policy,
+    )
+    role = "negative " if negative else ""
+    click.echo(
+        f"created {role}{kind} bank {name} (threshold {created.config.threshold:g})"
+    )
+
+
+@bank.command("configure")
+@click.argument("name")
+@click.option("--threshold", type=float, help="New match threshold.")
+@click.option("--description")
+@click.option("--flood-window", type=int, help="Seconds.")
+@click.option("--flood-max", type=int, help="Matches within the window.")
+@click.option("--max-dismissals", type=int)
+@pass_cli
+def bank_configure(
+    state: CliContext,
+    name: str,
+    threshold: float | None,
+    description: str | None,
+    flood_window: int | None,
+    flood_max: int | None,
+    max_dismissals: int | None,
+) -> None:
+    """Change a bank's threshold, description or quarantine policy."""
+    banks = _banks(state)
+    policy = None
+    if (flood_window, flood_max, max_dismissals) != (None, None, None):
+        old = banks.get(name).state.policy
+        policy = QuarantinePolicy(
+            flood_window or old.window_seconds,
+            flood_max or old.max_matches,
+            max_dismissals or old.max_dismissals,
+        )
+    changed = banks.configure(
+        name, threshold=threshold, description=description, policy=policy
+    )
+    click.echo(
+        f"{name}: threshold {changed.config.threshold:g}, "
+        f"flood limit {changed.state.policy.max_matches} per "
+        f"{changed.state.policy.window_seconds} s, "
+        f"{changed.state.policy.max_dismissals} dismissals"
+    )
+
+
+@bank.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def bank_list(state: CliContext, as_json: bool) -> None:
+    """The workspace's banks."""
+    summaries = _banks(state).summaries()
+    if as_json:
+        echo_json([s.to_dict() for s in summaries])
+        return
+    table = Table(
+        "bank", "kind", "hashes", "threshold", "negative", "quarantined", "feedback"
+    )
+    for s in summaries:
+        table.add_row(
+            s.name,
+            s.kind.value,
+            str(s.count),
+            f"{s.threshold:g}",
+            "yes" if s.negative else "",
+            str(s.quarantined),
+            str(s.feedback),
+        )
+    console().print(table)
+
+
+@bank.command("add")
+@click.argument("name")
+@click.argument("values", nargs=-1)
+@click.option("--image", "images", multiple=True, type=FILE, help="Hash this image.")
+@provenance_options
+@pass_cli
+def bank_add(
+    state: CliContext,
+    name: str,
+    values: tuple[str, ...],
+    images: tuple[Path, ...],
+    source: str | None,
+    agency: str | None,
+    added: str | None,
+    label: str,
+) -> None:
+    """Add PDQ hashes (hex) or images to a PDQ bank, or texts to a text bank."""
+    hexes = [hash_image_file(path).hex for path in images]
+    entries = [*values, *hexes]
+    if not entries:
+        raise click.UsageError("give hashes, texts or --image files")
+    defaults = _defaults(state, source, agency, added, label)
+    count = _banks(state).add(name, entries, defaults)
+    click.echo(f"{name}: {count} added, {len(entries) - count} already present")
+
+
+@bank.command("import")
+@click.argument("name")
+@click.argument("path", type=FILE)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="[default: by file]")
+@provenance_options
+@pass_cli
+def bank_import(
+    state: CliContext,
+    name: str,
+    path: Path,
+    fmt: str | None,
+    source: str | None,
+    agency: str | None,
+    added: str | None,
+    label: str,
+) -> None:
+    """Import a CSV, JSON-lines or ThreatExchange-style file; all or nothing."""
+    defaults = _defaults(state, source or path.name, agency, added, label)
+    chosen = BankFileFormat(fmt) if fmt else None
+    result = _banks(state).import_file(name, path, defaults, chosen)
+    click.echo(
+        f"{name}: read {result.read}, added {result.added}, "
+        f"already present {result.skipped}"
+        + (f", ignored {result.ignored} (deleted or not PDQ)" if result.ignored else "")
+    )
+
+
+@bank.command("export")
+@click.argument("name")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True
+)
+@pass_cli
+def bank_export(state: CliContext, name: str, path: Path, fmt: str) -> None:
+    """Write a bank with provenance (text banks: signatures, never text)."""
+    count = _banks(state).export(name, path, BankFileFormat(fmt))
+    click.echo(f"{name}: wrote {count} entries to {path}")
+
+
+@bank.command("match")
+@click.argument("hashes", nargs=-1)
+@click.option("--image", "images", multiple=True, type=FILE, help="An image file.")
+@click.option("--text", "texts", multiple=True, help="A text to match.")
+@click.option(
+    "--text-file", "text_files", multiple=True, type=FILE, help="A text file."
+)
+@click.option("--dihedral", is_flag=True, help="Also match rotated or flipped images.")
+@click.option(
+    "--bank", "bank_name", help="Only this bank (negative banks still apply)."
+)
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def bank_match(
+    state: CliContext,
+    hashes: tuple[str, ...],
+    images: tuple[Path, ...],
+    texts: tuple[str, ...],
+    text_files: tuple[Path, ...],
+    dihedral: bool,
+    bank_name: str | None,
+    as_json: bool,
+) -> None:
+    """Match PDQ hashes, images or texts against the banks."""
+    banks = _banks(state)
+    rows: list[tuple[str, list[BankMatch]]] = []
+    if hashes:
+        rows += zip(hashes, banks.match_hashes(list(hashes), bank_name), strict=True)
+    if images:
+        for found in banks.match_images(list(images), bank_name, dihedral=dihedral):
+            label = f"{found.path.name} (pdq {found.pdq.hex[:12]}…)"
+            rows.append((label, found.matches))
+    bodies = [*texts, *(p.read_text(encoding="utf-8") for p in text_files)]
+    if bodies:
+        labels = [f"text #{n}" for n in range(1, len(bodies) + 1)]
+        rows += zip(labels, banks.match_texts(bodies, bank_name), strict=True)
+    if not rows:
+        raise click.UsageError("give hashes, --image, --text or --text-file")
+    if as_json:
+        echo_json(
+            [{"query": q, "matches": [m.to_dict() for m in ms]} for q, ms in rows]
+        )
+        return
+    _print_matches(rows)
+
+
+def _print_matches(rows: list[tuple[str, list[BankMatch]]]) -> None:
+    table = Table(
+        "query", "bank", "entry", "distance", "status", "provenance", "reason"
+    )
+    for query, matches in rows:
+        if not matches:
+            table.add_row(query, "", "", "", "no match", "", "")
+        for m in matches:
+            closeness = (
+                str(m.distance) if m.distance is not None else f"{m.similarity:.2f}"
+            )
+            p = m.provenance
+            origin = f"{p.label} · {p.agency}/{p.source} · {p.added}".strip(" ·")
+            table.add_row(
+                query, m.bank, m.key, closeness, m.status.value, origin, m.reason
+            )
+    console().print(table)
+
+
+def _feedback(
+    state: CliContext, name: str, key: str, verdict: Verdict, subject: str, note: str
+) -> None:
+    quarantined = _banks(state).feedback(
+        name, key, verdict, actor=state.settings.actor, subject=subject, note=note
+    )
+    click.echo(f"{name}: {verdict.value} recorded for {key}")
+    if quarantined:
+        click.echo(f"{name}: {key} is now quarantined (too many dismissals)")
+
+
+@bank.command("confirm")
+@click.argument("name")
+@click.argument("key")
+@click.option("--subject", default="", help="The entity or file that matched.")
+@click.option("--note", default="")
+@pass_cli
+def bank_confirm(
+    state: CliContext, name: str, key: str, subject: str, note: str
+) -> None:
+    """Record that a match of KEY was right."""
+    _feedback(state, name, key, Verdict.CONFIRM, subject, note)
+
+
+@bank.command("dismiss")
+@click.argument("name")
+@click.argument("key")
+@click.option("--subject", default="", help="The entity or file that matched.")
+@click.option("--note", default="")
+@pass_cli
+def bank_dismiss(
+    state: CliContext, name: str, key: str, subject: str, note: str
+) -> None:
+    """Record that a match of KEY was wrong (benign content)."""
+    _feedback(state, name, key, Verdict.DISMISS, subject, note)
+
+
+@bank.command("quarantine")
+@click.argument("name")
+@click.argument("key")
+@click.option("--reason", default="", help="Why, for the partner who shared it.")
+@pass_cli
+def bank_quarantine(state: CliContext, name: str, key: str, reason: str) -> None:
+    """Stop KEY from producing findings until it is released."""
+    _banks(state).quarantine(name, key, actor=state.settings.actor, reason=reason)
+    click.echo(f"{name}: {key} quarantined")
+
+
+@bank.command("release")
+@click.argument("name")
+@click.argument("key")
+@pass_cli
+def bank_release(state: CliContext, name: str, key: str) -> None:
+    """Put a quarantined KEY back into matching."""
+    _banks(state).release(name, key)
+    click.echo(f"{name}: {key} released")
+
+
+@bank.command("show")
+@click.argument("name")
+@pass_cli
+def bank_show(state: CliContext, name: str) -> None:
+    """A bank's settings, quarantined hashes and feedback, as JSON."""
+    loaded = _banks(state).get(name)
+    tallies = {item.key: loaded.state.tally(item.key) for item in loaded.state.feedback}
+    echo_json(
+        {
+            "config": loaded.config.to_dict(),
+            "count": len(loaded),
+            "policy": loaded.state.policy.to_dict(),
+            "quarantined": {
+                key: {"reason": q.reason, "since": q.since, "by": q.by}
+                for key, q in loaded.state.quarantined.items()
+            },
+            "feedback": {
+                key: {"confirmed": c, "dismissed": d} for key, (c, d) in tallies.items()
+            },
+        }
+    )

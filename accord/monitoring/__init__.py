@@ -1,0 +1,1 @@
+"""Monitoring: messaging-channel exports in, propaganda and its uses flagged."""

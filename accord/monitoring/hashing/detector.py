@@ -1,0 +1,138 @@
+"""Known propaganda, found by hash: entities against the workspace's banks.
+
+Text properties are matched against text banks by signature; PDQ hashes of
+attached media, which readers record in the entity's ``metadata`` (see the
+package docstring for the convention), against PDQ banks. Banks are loaded
+when the detector is built (``from_settings``); ``detect`` itself does no
+I/O. Negative banks, quarantines and the flood guard apply as in
+``accord monitor bank match``; flood history gathered during a run is not
+written back, so a flood seen by a run quarantines the hash for that run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Self
+
+from followthemoney import StatementEntity
+
+from accord.detectors.base import Detector
+from accord.model.finding import Feature, Finding
+from accord.monitoring.hashing.bank import Bank
+from accord.monitoring.hashing.matcher import BankMatch, BankMatcher, MatchStatus
+from accord.monitoring.hashing.media import media_pdq_hashes
+from accord.monitoring.hashing.storage import BankStorage, banks_root
+from accord.monitoring.hashing.text import signature
+from accord.settings import Settings
+
+TEXT_PROPERTIES = ("bodyText", "description", "summary", "translatedText")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class KnownContentDetector(Detector):
+    NAME = "known_content"
+    TITLE = "Messages whose text or media match a hash bank of known propaganda"
+
+    def __init__(
+        self, banks: Sequence[Bank] = (), clock: Callable[[], datetime] = _utc_now
+    ) -> None:
+        self.banks = list(banks)
+        self.clock = clock
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """The detector over every bank in the workspace of ``settings``."""
+        storage = BankStorage(banks_root(settings))
+        banks = [storage.load(name) for name in storage.names()]
+        for bank in banks:
+            saved = storage.load_index(bank)
+            if saved is not None:
+                bank.use_index(saved)
+        return cls(banks)
+
+    def detect(self, entities: Sequence[StatementEntity]) -> list[Finding]:
+        if not self.banks:
+            return []
+        matcher = BankMatcher(self.banks, self.clock())
+        collected: dict[str, list[tuple[BankMatch, str]]] = defaultdict(list)
+        for entity_id, where, matches in self._matches(matcher, entities):
+            active = [m for m in matches if m.status is MatchStatus.ACTIVE]
+            collected[entity_id].extend((match, where) for match in active)
+        return [
+            _finding(entity_id, sorted(found, key=lambda pair: -pair[0].score))
+            for entity_id, found in sorted(collected.items())
+            if found
+        ]
+
+    def _matches(
+        self, matcher: BankMatcher, entities: Sequence[StatementEntity]
+    ) -> Iterator[tuple[str, str, list[BankMatch]]]:
+        texts = [(e.id, p, v) for e in entities if e.id for p, v in _texts(e)]
+        signatures = [signature(value) for _, _, value in texts]
+        found = matcher.match_signatures(signatures)
+        for (entity_id, prop, _), matches in zip(texts, found, strict=True):
+            yield str(entity_id), prop, matches
+        media = [(e.id, h) for e in entities if e.id for h in media_pdq_hashes(e)]
+        found = matcher.match_pdq([pdq for _, pdq in media])
+        for (entity_id, _), matches in zip(media, found, strict=True):
+            yield str(entity_id), "attached media (PDQ)", matches
+
+
+def _texts(entity: StatementEntity) -> Iterator[tuple[str, str]]:
+    for prop in TEXT_PROPERTIES:
+        if prop in entity.schema.properties:
+            for value in entity.get(prop, quiet=True):
+                yield prop, value
+
+
+def _finding(entity_id: str, ranked: list[tuple[BankMatch, str]]) -> Finding:
+    top, where = ranked[0]
+    prov = top.provenance
+    label = f" ({prov.label})" if prov.label else ""
+    explanation = {
+        _closeness_name(top): _closeness(top),
+        "bank": Feature(
+            1.0,
+            f"bank {top.bank!r}{label}: shared by {prov.agency} from {prov.source} "
+            f"on {prov.added}",
+        ),
+        "matched_in": Feature(1.0, f"{where} matched {top.key}"),
+    }
+    others = sorted(
+        {f"{m.bank}:{m.key}" for m, _ in ranked[1:]} - {f"{top.bank}:{top.key}"}
+    )
+    if others:
+        explanation["other_matches"] = Feature(
+            float(len(others)), ", ".join(others[:10])
+        )
+    return Finding(
+        detector=KnownContentDetector.NAME,
+        subjects=(entity_id,),
+        score=round(top.score, 4),
+        summary=f"{where} matches known content in bank {top.bank!r}{label}",
+        explanation=explanation,
+    )
+
+
+def _closeness_name(match: BankMatch) -> str:
+    return "pdq_distance" if match.distance is not None else "text_similarity"
+
+
+def _closeness(match: BankMatch) -> Feature:
+    if match.distance is not None:
+        return Feature(
+            float(match.distance),
+            f"{match.distance} of 256 PDQ bits differ (bank threshold "
+            f"{int(match.threshold)})",
+        )
+    similarity = match.similarity or 0.0
+    return Feature(
+        similarity,
+        f"about {similarity:.0%} of 5-character shingles shared "
+        f"(bank threshold {match.threshold:.0%})",
+    )
