@@ -97,7 +97,9 @@ class Accord:
         and so sees every dataset in it.
         """
         names = detectors or sorted(self.registry.detectors)
-        instances = [self.registry.detector(name)() for name in names]
+        instances = [
+            self.registry.detector(name).from_settings(self.settings) for name in names
+        ]
         reader = actor.agency if restrict else None
         entities = list(self.store.entities(reader, datasets))
         if not entities:

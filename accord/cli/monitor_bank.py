@@ -383,19 +383,4 @@ def bank_release(state: CliContext, name: str, key: str) -> None:
 @pass_cli
 def bank_show(state: CliContext, name: str) -> None:
     """A bank's settings, quarantined hashes and feedback, as JSON."""
-    loaded = _banks(state).get(name)
-    tallies = {item.key: loaded.state.tally(item.key) for item in loaded.state.feedback}
-    echo_json(
-        {
-            "config": loaded.config.to_dict(),
-            "count": len(loaded),
-            "policy": loaded.state.policy.to_dict(),
-            "quarantined": {
-                key: {"reason": q.reason, "since": q.since, "by": q.by}
-                for key, q in loaded.state.quarantined.items()
-            },
-            "feedback": {
-                key: {"confirmed": c, "dismissed": d} for key, (c, d) in tallies.items()
-            },
-        }
-    )
+    echo_json(_banks(state).report(name))

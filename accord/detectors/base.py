@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from followthemoney import StatementEntity
 
 from accord.model.finding import Finding
+from accord.settings import Settings
 
 
 class Detector(ABC):
@@ -27,6 +28,13 @@ class Detector(ABC):
 
     NAME: ClassVar[str]
     TITLE: ClassVar[str]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """The detector as a run builds it. Detectors that need configuration
+        (a workspace path, say) override this; settings are passed down, never
+        read from globals."""
+        return cls()
 
     @abstractmethod
     def detect(self, entities: Sequence[StatementEntity]) -> list[Finding]:

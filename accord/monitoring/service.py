@@ -121,4 +121,5 @@ class MonitoringService:
             if name == PropagandaDetector.NAME and model is not None:
                 yield PropagandaDetector(model)
             else:
-                yield self.accord.registry.detector(name)()
+                detector = self.accord.registry.detector(name)
+                yield detector.from_settings(self.accord.settings)

@@ -21,6 +21,7 @@ from followthemoney import EntityProxy
 
 from accord.errors import ReaderError, SourceError
 from accord.monitoring.entities import account, forward_link, with_payments
+from accord.monitoring.hashing.media import PDQ_KEY, hash_media_file
 from accord.monitoring.telegram_record import (
     SERVICE,
     Chat,
@@ -155,6 +156,9 @@ class TelegramExportReader(Reader):
         self, record: dict[str, Any], chat: Chat
     ) -> Iterator[EntityProxy]:
         post = post_of(record, chat)
+        hashes = self._media_pdq(record)
+        if hashes:
+            post.metadata[PDQ_KEY] = hashes
         peer, name = sender_peer(record)
         if peer and account_id(peer) not in self._emitted:
             self._emitted.add(account_id(peer))
@@ -166,6 +170,24 @@ class TelegramExportReader(Reader):
                 self._emitted.add(str(entity.id))
             yield entity
         yield from self._forward(record, post.entity_id, post.date)
+
+    def _media_pdq(self, record: dict[str, Any]) -> list[str]:
+        """PDQ of the message's photo when the export includes the file, so
+        the known-content banks can match it. A path that leaves the export
+        folder is ignored: a crafted export must not make us open other files."""
+        relative = record.get("photo")
+        if not isinstance(relative, str) and str(
+            record.get("mime_type", "")
+        ).startswith("image/"):
+            relative = record.get("file")
+        if not isinstance(relative, str) or not relative:
+            return []
+        root = self.path.parent.resolve()
+        target = (root / relative).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return []
+        result = hash_media_file(target)
+        return [result.hex] if result is not None else []
 
     def _forward(
         self, record: dict[str, Any], message_id: str, date: str | None

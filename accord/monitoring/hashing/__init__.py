@@ -21,9 +21,9 @@ Hashes of quality below 50 are left out, as PDQ's authors advise.
 Aleph fetches a file. Videos are not hashed: the vPDQ library does not build
 on our platform, so video matching waits for it (or for MD5 banks).
 
-Modules: ``pdq`` (hashing, hex), ``mih`` (the exact multi-index Hamming
-index), ``text`` (signatures and LSH), ``bank``/``state``/``storage`` (banks,
-quarantine and feedback, files), ``formats`` (import and export),
-``matcher`` (negative banks, quarantine, flood guard), ``service`` (what the
-CLI calls), ``detector`` and ``media``.
+Modules: ``pdq`` (hashing, hex), ``mih`` and ``pigeonhole`` (the exact
+multi-index Hamming index), ``text`` (signatures and LSH), ``bank``,
+``state`` and ``storage`` (banks, quarantine and feedback, files),
+``formats`` (import and export), ``matcher`` (negative banks, quarantine,
+flood guard), ``service`` (what the CLI calls), ``detector`` and ``media``.
 """

@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from accord.errors import InvalidData
+from accord.monitoring.hashing.pigeonhole import (
+    expected_candidates,
+    flip_masks,
+    probe_radii,
+)
 
 HASH_BITS = 256
 LANES = 4
@@ -147,19 +150,6 @@ def _substrings(count: int) -> list[Substring]:
     return found
 
 
-@lru_cache(maxsize=64)
-def flip_masks(width: int, radius: int) -> npt.NDArray[np.int64]:
-    """Every ``width``-bit XOR mask with at most ``radius`` bits set."""
-    masks = [0]
-    for bits in range(1, min(radius, width) + 1):
-        masks.extend(
-            sum(1 << b for b in combo) for combo in combinations(range(width), bits)
-        )
-    array = np.asarray(masks, dtype=np.int64)
-    array.flags.writeable = False
-    return array
-
-
 @dataclass(frozen=True, slots=True)
 class IndexTables:
     """Saved tables: ``perms`` stacks one row-id table per substring,
@@ -262,7 +252,8 @@ class MultiIndexHashIndex:
         if len(self.hashes) == 0 or len(queries) == 0:
             return _sorted_hits([])
         radii = probe_radii([s.width for s in self.substrings], radius, len(self))
-        expected = _expected_candidates(self.substrings, radii, len(self))
+        widths = [s.width for s in self.substrings]
+        expected = expected_candidates(widths, radii, len(self))
         if expected > self.scan_share * len(self):
             return linear_scan(self.hashes, queries, radius)
         parts = []
@@ -313,46 +304,6 @@ class MultiIndexHashIndex:
         distance = popcount_distance(self.hashes.take(rows, axis=0), repeated)
         keep = distance <= radius
         return query[keep], rows[keep], distance[keep]
-
-
-def _probe_count(width: int, within: int) -> int:
-    return sum(math.comb(width, k) for k in range(within + 1))
-
-
-def probe_radii(widths: list[int], radius: int, size: int) -> list[int]:
-    """A probe radius per substring; -1 means the table is not probed.
-
-    The generalised pigeonhole principle: if ``sum(t_j + 1) > radius``, any
-    hash within ``radius`` is within ``t_j`` of the query on some substring
-    ``j`` (otherwise its distance would be at least that sum). Starting from
-    the classic ``floor(radius / m)`` everywhere, the slack is spent lowering
-    the radii whose probes would fetch the most candidates. At radius 31 and
-    m = 12 this cuts the candidates by about a third; an exact lookup
-    (radius 0) probes one table.
-    """
-    radii = [radius // len(widths)] * len(widths)
-    slack = sum(t + 1 for t in radii) - (radius + 1)
-    for _ in range(slack):
-        savings = [
-            (_probe_count(w, t) - _probe_count(w, t - 1)) * size / 2**w
-            if t >= 0
-            else -1.0
-            for w, t in zip(widths, radii, strict=False)
-        ]
-        radii[int(np.argmax(savings))] -= 1
-    return radii
-
-
-def _expected_candidates(
-    substrings: list[Substring], radii: list[int], size: int
-) -> float:
-    return float(
-        sum(
-            _probe_count(s.width, t) * size / 2**s.width
-            for s, t in zip(substrings, radii, strict=True)
-            if t >= 0
-        )
-    )
 
 
 def _table(

@@ -160,6 +160,23 @@ class HashBanks:
     def get(self, name: str) -> Bank:
         return self.storage.load(name)
 
+    def report(self, name: str) -> dict[str, Any]:
+        """Settings, quarantines and feedback tallies, from ``bank.json``."""
+        config, count, state = self.storage.describe(name)
+        tallies = {item.key: state.tally(item.key) for item in state.feedback}
+        return {
+            "config": config.to_dict(),
+            "count": count,
+            "policy": state.policy.to_dict(),
+            "quarantined": {
+                key: {"reason": q.reason, "since": q.since, "by": q.by}
+                for key, q in state.quarantined.items()
+            },
+            "feedback": {
+                key: {"confirmed": c, "dismissed": d} for key, (c, d) in tallies.items()
+            },
+        }
+
     def summaries(self) -> list[BankSummary]:
         return [_summary(*self.storage.describe(name)) for name in self.storage.names()]
 

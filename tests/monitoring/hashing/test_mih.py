@@ -14,10 +14,9 @@ from accord.monitoring.hashing.mih import (
     MultiIndexHashIndex,
     RangeHits,
     default_substrings,
-    flip_masks,
     linear_scan,
-    probe_radii,
 )
+from accord.monitoring.hashing.pigeonhole import flip_masks, probe_radii
 
 
 def _as_set(hits: RangeHits) -> set[tuple[int, int, int]]:
