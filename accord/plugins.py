@@ -24,6 +24,7 @@ BUILTIN_PLUGINS = (
     "accord.resolve.plugin",
     "accord.screening.lists.plugin",
     "accord.screening.plugin",
+    "accord.sharing.plugin",
     "accord.travel.plugin",
 )
 

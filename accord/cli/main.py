@@ -19,6 +19,7 @@ from accord.cli.monitor import monitor
 from accord.cli.run import run
 from accord.cli.screen import screen
 from accord.cli.serve import serve
+from accord.cli.share import share
 from accord.cli.travel import travel
 from accord.errors import AccordError
 from accord.settings import Settings
@@ -54,6 +55,7 @@ for command in (
     lists,
     travel,
     monitor,
+    share,
     audit,
     serve,
     demo,

@@ -139,3 +139,51 @@ audit_head = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# -- sharing: partners, agreements and where imported data came from ---------
+
+share_partner = Table(
+    "share_partner",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("public_key", Text, nullable=False),
+    Column("endpoint", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+share_agreement = Table(
+    "share_agreement",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("partner", String(64), ForeignKey("share_partner.id"), nullable=False),
+    Column("datasets", Text, nullable=False),
+    Column("categories", Text, nullable=False),
+    Column("tlp_levels", Text, nullable=False),
+    Column("reshare", Boolean, nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32), nullable=True),
+    Index("ix_share_agreement_partner", "partner"),
+)
+
+share_import = Table(
+    "share_import",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("partner", String(64), ForeignKey("share_partner.id"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("datasets", Text, nullable=False),
+    Column("statements", Integer, nullable=False),
+    Column("imported_at", String(32), nullable=False),
+    UniqueConstraint("partner", "sha256", name="uq_share_import_partner_sha256"),
+)
+
+share_dataset = Table(
+    "share_dataset",
+    metadata,
+    Column("dataset", String(64), ForeignKey("dataset.name"), primary_key=True),
+    Column("partner", String(64), ForeignKey("share_partner.id"), nullable=False),
+    Column("reshare", Boolean, nullable=False),
+)

@@ -11,8 +11,11 @@ from accord.api.routers import (
     findings,
     health,
     me,
+    psi,
     run,
     screen,
+    sharing,
+    taxii,
     travel,
 )
 
@@ -26,4 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     screen.router,
     travel.router,
     audit.router,
+    psi.router,
+    sharing.router,
+    taxii.router,
 )
