@@ -19,6 +19,7 @@ from accord.readers.base import Reader
 ENTRY_POINT_GROUP = "accord.plugins"
 BUILTIN_PLUGINS = (
     "accord.readers.builtin",
+    "accord.financing.plugin",
     "accord.monitoring.plugin",
     "accord.monitoring.hashing.plugin",
     "accord.resolve.plugin",

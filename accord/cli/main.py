@@ -12,6 +12,7 @@ from accord.cli.admin import admin_commands
 from accord.cli.audit import audit
 from accord.cli.context import CliContext
 from accord.cli.demo import demo
+from accord.cli.finance import finance
 from accord.cli.findings import findings
 from accord.cli.ingest import datasets, ingest
 from accord.cli.lists import lists
@@ -55,6 +56,7 @@ for command in (
     lists,
     travel,
     monitor,
+    finance,
     share,
     audit,
     serve,

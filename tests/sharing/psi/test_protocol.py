@@ -53,9 +53,12 @@ def test_a_request_in_the_wrong_mode_is_refused() -> None:
 
 
 def test_the_server_learns_only_the_request_size() -> None:
-    request = PsiClient(CLIENT, reveal=True, workers=2).request()
-    assert request_size(request) == len(CLIENT)
-    assert b"k1" not in request
+    # keys long enough that random ciphertext cannot contain one by chance
+    keys = [f"plaintext-subject-key-{i:06d}" for i in range(600)]
+    request = PsiClient(keys, reveal=True, workers=2).request()
+    assert request_size(request) == len(keys)
+    assert not any(key.encode() in request for key in keys)
+    assert b"plaintext-subject-key" not in request
 
 
 def test_malformed_requests_are_refused() -> None:

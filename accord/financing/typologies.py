@@ -1,0 +1,377 @@
+"""Typology rules a compliance officer can read, run as transactions arrive.
+
+Each rule is a small function over the recent events of the accounts a new
+transaction touches (the streaming engine's state, after the transaction is
+added), so it only ever looks backwards. A rule that fires returns a
+``TypologyHit`` naming its typology, the account, the transactions that are
+its evidence and the numbers behind it. The limits follow the FATF
+terrorist-financing indicators (see ``docs/financing.md``); each is a field
+of ``TypologyLimits`` so an agency can tune them.
+
+These rules are deliberately simple and precise to read; on their own they
+find shapes, not terrorist financing (normal payments fan in and out too).
+The learned scorer weighs the same signals against each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from accord.financing import features as ft
+from accord.financing.ledger import Transaction
+from accord.financing.stream import IN, OUT, AccountState, Event, FeatureStream
+
+
+@dataclass(frozen=True)
+class TypologyLimits:
+    """The thresholds of every rule (amounts in the ledger's currency)."""
+
+    window_days: int = 7
+    small_donation: float = 250.0
+    min_donors: int = 5
+    withdraw_days: int = 2
+    withdraw_share: float = 0.8
+    funnel_min_senders: int = 3
+    funnel_max_receivers: int = 2
+    funnel_out_share: float = 0.9
+    structuring_min: int = 3
+    fan_min: int = 3
+    cycle_max_length: int = 6
+    cycle_days: int = 30
+    search_budget: int = 64  # accounts a cycle or scatter search may visit
+    fan_scan: int = 32  # latest payments of a hub a search looks at
+    dormant_days: int = 180
+    reactivation_min: int = 3
+    quiet_days: int = 7  # one hit per typology and account per this many days
+
+
+@dataclass(frozen=True, slots=True)
+class TypologyHit:
+    typology: str
+    account: str
+    tran_ids: tuple[str, ...]
+    summary: str
+    explanation: dict[str, tuple[float, str]]
+    score: float
+
+
+Rule = Callable[["TypologyMonitor", Transaction, int], "TypologyHit | None"]
+
+
+def _ids(events: list[Event]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(event.tran_id for event in events))
+
+
+def _recent(state: AccountState, key: int, days: int) -> list[Event]:
+    """Events within ``days`` before ``key``, including ``key`` itself."""
+    return state.window(key + 1, days)
+
+
+def small_donation_fan_in(
+    m: TypologyMonitor, tx: Transaction, key: int
+) -> TypologyHit | None:
+    """Many small transfers from different senders, soon paid onwards."""
+    lim, state = m.limits, m.state(tx.orig)
+    if m.inflows_at_most(tx.orig, lim.min_donors - 1):
+        return None
+    recent = _recent(state, key, lim.window_days)
+    donations = [e for e in recent if e.flow == IN and e.amount <= lim.small_donation]
+    donors = {e.party for e in donations}
+    if len(donors) < lim.min_donors:
+        return None
+    withdrawn = [e for e in _recent(state, key, lim.withdraw_days) if e.flow == OUT]
+    raised = sum(e.amount for e in donations)
+    paid = sum(e.amount for e in withdrawn)
+    if paid < lim.withdraw_share * raised:
+        return None
+    return TypologyHit(
+        "small_donation_fan_in",
+        tx.orig,
+        _ids(donations + withdrawn),
+        f"{len(donors)} small donations ({raised:.2f}) in {lim.window_days} days, "
+        f"{paid:.2f} paid out within {lim.withdraw_days} days",
+        {
+            "distinct_donors": (float(len(donors)), "senders of small transfers"),
+            "withdrawn_share": (paid / raised, "share of donations paid onwards"),
+        },
+        min(1.0, 0.5 + 0.05 * len(donors)),
+    )
+
+
+def funnel(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit | None:
+    """Inflows from several senders leave, nearly whole, to one or two receivers."""
+    lim = m.limits
+    if m.inflows_at_most(tx.orig, lim.funnel_min_senders - 1):
+        return None
+    recent = _recent(m.state(tx.orig), key, lim.window_days)
+    inflow = [e for e in recent if e.flow == IN]
+    outflow = [e for e in recent if e.flow == OUT]
+    senders = {e.party for e in inflow}
+    receivers = {e.party for e in outflow}
+    received = sum(e.amount for e in inflow)
+    paid = sum(e.amount for e in outflow)
+    if (
+        len(senders) < lim.funnel_min_senders
+        or len(receivers) > lim.funnel_max_receivers
+    ):
+        return None
+    if received <= 0 or paid < lim.funnel_out_share * received:
+        return None
+    return TypologyHit(
+        "funnel_pass_through",
+        tx.orig,
+        _ids(recent),
+        f"{len(senders)} senders paid {received:.2f}; {paid:.2f} left to "
+        f"{len(receivers)} receiver(s) within {lim.window_days} days",
+        {
+            "distinct_senders": (float(len(senders)), "accounts paying in"),
+            "pass_through": (paid / received, "paid out over received"),
+        },
+        min(1.0, 0.4 + 0.05 * len(senders)),
+    )
+
+
+def structuring(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit | None:
+    """Repeated amounts just under a reporting threshold."""
+    lim = m.limits
+    if not ft.near_threshold(tx.amount):
+        return None
+    recent = _recent(m.state(tx.bene), key, lim.window_days)
+    near = [e for e in recent if e.flow == IN and ft.near_threshold(e.amount)]
+    if len(near) < lim.structuring_min:
+        return None
+    return TypologyHit(
+        "structuring",
+        tx.bene,
+        _ids(near),
+        f"{len(near)} deposits just under a reporting threshold in "
+        f"{lim.window_days} days",
+        {"near_threshold_count": (float(len(near)), "amounts within 10 % below")},
+        min(1.0, 0.5 + 0.1 * len(near)),
+    )
+
+
+def gather_scatter(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit | None:
+    """Many senders into one account, which then pays many new receivers."""
+    lim = m.limits
+    if m.inflows_at_most(tx.orig, lim.fan_min - 1):
+        return None
+    recent = _recent(m.state(tx.orig), key, lim.window_days)
+    senders = {e.party for e in recent if e.flow == IN}
+    fresh = {e.party for e in recent if e.flow == OUT and e.new_party}
+    if len(senders) < lim.fan_min or len(fresh) < lim.fan_min:
+        return None
+    return TypologyHit(
+        "gather_scatter",
+        tx.orig,
+        _ids(recent),
+        f"{len(senders)} senders in, {len(fresh)} new receivers out within "
+        f"{lim.window_days} days",
+        {
+            "distinct_senders": (float(len(senders)), "accounts paying in"),
+            "new_receivers": (float(len(fresh)), "first-time receivers paid"),
+        },
+        min(1.0, 0.3 + 0.05 * (len(senders) + len(fresh))),
+    )
+
+
+def scatter_gather(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit | None:
+    """One source pays several accounts that all pay the same receiver.
+
+    Checked from the payment that may complete it (middle -> receiver):
+    for each recent source of the middle, which of the accounts it paid
+    have also paid the receiver in the window.
+    """
+    lim = m.limits
+    if m.inflows_at_most(tx.bene, lim.fan_min - 1):
+        return None
+    days = lim.window_days
+    gathered = {
+        e.party: e for e in _recent(m.state(tx.bene), key, days) if e.flow == IN
+    }
+    sources = [e for e in _recent(m.state(tx.orig), key, days) if e.flow == IN]
+    for source in {e.party for e in sources[-lim.fan_scan :]}:
+        scattered = [
+            e
+            for e in m.state(source).window(key + 1, days)[-lim.fan_scan :]
+            if e.flow == OUT and e.party in gathered and e.party != tx.bene
+        ]
+        middles = {e.party for e in scattered}
+        if len(middles) >= lim.fan_min:
+            events = scattered + [gathered[party] for party in middles]
+            return TypologyHit(
+                "scatter_gather",
+                tx.bene,
+                _ids(events),
+                f"{source} paid {len(middles)} accounts that each paid {tx.bene}",
+                {"intermediaries": (float(len(middles)), "accounts in the middle")},
+                min(1.0, 0.4 + 0.1 * len(middles)),
+            )
+    return None
+
+
+def cycle(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit | None:
+    """Money that returns to its sender through a chain of earlier payments."""
+    lim = m.limits
+    start = key - ft.window_span(lim.cycle_days, 0)
+    search = _Search(tx.bene, start, lim.search_budget, lim.fan_scan)
+    path = _path_back(m, tx.orig, key, lim.cycle_max_length - 1, search)
+    if path is None:
+        return None
+    ids = (*_ids(path), tx.tran_id)
+    return TypologyHit(
+        "cycle",
+        tx.orig,
+        ids,
+        f"{tx.orig} -> {tx.bene} closes a cycle of {len(ids)} payments within "
+        f"{lim.cycle_days} days",
+        {"cycle_length": (float(len(ids)), "payments around the cycle")},
+        min(1.0, 0.4 + 0.1 * len(ids)),
+    )
+
+
+@dataclass(slots=True)
+class _Search:
+    """A bounded backwards search for a chain that ends at ``target``."""
+
+    target: str
+    start: int
+    budget: int
+    fan: int
+
+
+def _earlier_payers(
+    state: AccountState, before: int, search: _Search
+) -> Iterator[Event]:
+    """The account's latest in-payments before ``before``, newest first."""
+    looked = 0
+    for event in reversed(state.events):
+        if event.key < search.start or looked >= search.fan:
+            return
+        if event.flow == IN and event.key < before:
+            looked += 1
+            yield event
+
+
+def _path_back(
+    m: TypologyMonitor, node: str, before: int, depth: int, search: _Search
+) -> list[Event] | None:
+    """A time-respecting chain target -> ... -> node of at most ``depth`` payments.
+
+    Depth-first over in-payments, each earlier than the one after it; the
+    depth, the payments looked at per account and the accounts visited are
+    all bounded, which keeps it cheap enough to run per transaction.
+    """
+    state = m.accounts.get(node)
+    if depth <= 0 or search.budget <= 0 or state is None:
+        return None
+    search.budget -= 1
+    for event in _earlier_payers(state, before, search):
+        if event.party == search.target:
+            return [event]
+        rest = _path_back(m, event.party, event.key, depth - 1, search)
+        if rest is not None:
+            return [*rest, event]
+    return None
+
+
+def dormant_reactivated(
+    m: TypologyMonitor, tx: Transaction, key: int
+) -> TypologyHit | None:
+    """An account silent for months that suddenly moves money again."""
+    lim = m.limits
+    hits = []
+    for account in dict.fromkeys((tx.orig, tx.bene)):
+        burst = m.bursts.get(account)
+        if burst is None or len(burst) < lim.reactivation_min:
+            continue
+        hits.append(
+            TypologyHit(
+                "dormant_reactivated",
+                account,
+                _ids(burst),
+                f"silent for {lim.dormant_days}+ days, then {len(burst)} payments "
+                f"within {lim.window_days} days",
+                {"burst_payments": (float(len(burst)), "payments since reactivation")},
+                min(1.0, 0.4 + 0.1 * len(burst)),
+            )
+        )
+    return hits[0] if hits else None
+
+
+RULES: tuple[Rule, ...] = (
+    small_donation_fan_in,
+    funnel,
+    structuring,
+    gather_scatter,
+    scatter_gather,
+    cycle,
+    dormant_reactivated,
+)
+
+
+class TypologyMonitor:
+    """Runs every rule on each transaction, over a shared ``FeatureStream``."""
+
+    def __init__(
+        self, stream: FeatureStream | None = None, limits: TypologyLimits | None = None
+    ) -> None:
+        self.stream = stream or FeatureStream()
+        self.limits = limits or TypologyLimits()
+        self.accounts = self.stream.accounts
+        self.bursts: dict[str, list[Event]] = {}
+        self._fired: dict[tuple[str, str], int] = {}
+
+    def state(self, account: str) -> AccountState:
+        return self.accounts[account]
+
+    def inflows_at_most(self, account: str, count: int) -> bool:
+        """A cheap pre-check: at most ``count`` payments in over the rule window.
+
+        Reads the stream's running window counts, which already include the
+        current transaction; False (check properly) for windows it lacks.
+        """
+        days = self.limits.window_days
+        if days not in ft.WINDOW_DAYS:
+            return False
+        return self.accounts[account].window_count(days, IN) <= count
+
+    def observe(
+        self, tx: Transaction, key: int, last_seen: dict[str, int | None]
+    ) -> list[TypologyHit]:
+        """Rules over ``tx``, which the stream must have just remembered.
+
+        ``last_seen`` holds each party's previous transaction time, taken
+        before ``tx`` was remembered (old events may have been forgotten).
+        """
+        self._track_bursts(tx, last_seen)
+        hits = []
+        for rule in RULES:
+            hit = rule(self, tx, key)
+            if hit is not None and self._first_in_a_while(hit, key):
+                hits.append(hit)
+        return hits
+
+    def _first_in_a_while(self, hit: TypologyHit, key: int) -> bool:
+        marker = (hit.typology, hit.account)
+        last = self._fired.get(marker)
+        if last is not None and key - last < ft.window_span(self.limits.quiet_days, 0):
+            return False
+        self._fired[marker] = key
+        return True
+
+    def _track_bursts(self, tx: Transaction, last_seen: dict[str, int | None]) -> None:
+        """Keep the payments since each account's reactivation, for a week."""
+        lim = self.limits
+        for account in dict.fromkeys((tx.orig, tx.bene)):
+            latest = self.accounts[account].events[-1]
+            before = last_seen.get(account)
+            burst = self.bursts.get(account)
+            if before is not None and tx.ts - before >= lim.dormant_days * ft.DAY:
+                self.bursts[account] = [latest]
+            elif burst is not None:
+                if tx.ts - burst[0].ts <= lim.window_days * ft.DAY:
+                    burst.append(latest)
+                else:
+                    del self.bursts[account]

@@ -1,0 +1,1 @@
+"""Quality and speed of ``accord.financing`` against a plain LightGBM baseline."""

@@ -1,0 +1,180 @@
+"""Financing benchmark: accord against plain LightGBM on window features.
+
+Run:
+
+    .venv/bin/python -m benchmarks.financing [--stream-limit N]
+
+Trains both on the earlier 80 % (time order) of ``amlsim_tf_eval`` and
+tests on the latest 20 %; then applies both models, unchanged, to the three
+``amlsim_samples_2019`` sets (another AMLSim version, seed and typology mix,
+labelled by account); and measures batch and streaming speed. Prints JSON
+and writes ``benchmarks/results/financing.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import polars as pl
+
+from accord.financing.batch import compute_features
+from accord.financing.ledger import transactions_of
+from accord.financing.scorer import ScoringModel, TrainingParams, best_threshold, train
+from accord.financing.service import feature_matrix, load
+from accord.financing.watch import Watcher
+from benchmarks.financing.baseline import baseline_features
+from benchmarks.financing.metrics import account_level, prf, sar_accounts
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "financing"
+RESULTS = Path(__file__).resolve().parents[1] / "results" / "financing.json"
+TEST_SHARE = 0.2
+SAMPLES = ("20K_fanin200", "20K_cycle200", "20K_fanin200cycle200")
+
+
+def train_baseline(matrix: np.ndarray, labels: np.ndarray) -> tuple[lgb.Booster, float]:
+    cut = int(len(labels) * 0.8)
+    params = {"objective": "binary", "verbose": -1, "num_threads": 2, "seed": 7}
+    booster = lgb.train(params, lgb.Dataset(matrix[:cut], labels[:cut]), 300)
+    threshold, _ = best_threshold(
+        labels[cut:], np.asarray(booster.predict(matrix[cut:]))
+    )
+    return booster, threshold
+
+
+def evaluate(
+    ledger: pl.DataFrame, scores: np.ndarray, threshold: float, bad: set[str]
+) -> dict[str, Any]:
+    flagged = scores >= threshold
+    truth = ledger["label"].to_numpy() == 1
+    return {
+        "transaction": prf(truth, flagged),
+        "account": account_level(ledger, flagged, bad),
+    }
+
+
+def on_samples(
+    model: ScoringModel, booster: lgb.Booster, threshold: float
+) -> dict[str, Any]:
+    """Both models on AMLSim's 2019 samples; a transaction is positive when
+    both of its accounts are labelled fraud (the files label accounts only)."""
+    results: dict[str, Any] = {}
+    for name in SAMPLES:
+        ledger = load(
+            DATA / "amlsim_samples_2019" / name / "transactions.csv.gz", "amlsim"
+        )
+        nodes = pl.read_csv(DATA / "amlsim_samples_2019" / name / "nodes.csv.gz")
+        bad = set(
+            nodes.filter(pl.col("isFraud") == 1)["nodeid"].cast(pl.String).to_list()
+        )
+        ledger = ledger.with_columns(
+            (pl.col("orig").is_in(list(bad)) & pl.col("bene").is_in(list(bad)))
+            .cast(pl.Int8)
+            .alias("label")
+        )
+        _, matrix = feature_matrix(ledger)
+        results[name] = {
+            "accord": evaluate(ledger, model.predict(matrix), model.threshold, bad),
+            "baseline": evaluate(
+                ledger,
+                np.asarray(booster.predict(baseline_features(ledger))),
+                threshold,
+                bad,
+            ),
+        }
+    return results
+
+
+def batch_speed(
+    path: Path, model: ScoringModel, booster: lgb.Booster
+) -> dict[str, Any]:
+    start = time.perf_counter()
+    ledger = load(path, "amlsim")
+    load_s = time.perf_counter() - start
+    start = time.perf_counter()
+    table = compute_features(ledger)
+    features_s = time.perf_counter() - start
+    start = time.perf_counter()
+    model.predict(table.drop("tran_id").to_numpy())
+    predict_s = time.perf_counter() - start
+    start = time.perf_counter()
+    booster.predict(baseline_features(ledger))
+    baseline_s = time.perf_counter() - start
+    n = ledger.height
+    return {
+        "transactions": n,
+        "load_seconds": round(load_s, 2),
+        "accord_features_seconds": round(features_s, 2),
+        "accord_predict_seconds": round(predict_s, 2),
+        "accord_score_tx_per_s": round(n / (features_s + predict_s)),
+        "accord_load_and_score_tx_per_s": round(n / (load_s + features_s + predict_s)),
+        "baseline_features_and_predict_tx_per_s": round(n / baseline_s),
+    }
+
+
+def stream_speed(ledger: pl.DataFrame, model: ScoringModel) -> dict[str, Any]:
+    rows = transactions_of(ledger)
+    watcher = Watcher(model, batch_size=256)
+    start = time.perf_counter()
+    alerts = sum(1 for _ in watcher.run(rows))
+    seconds = time.perf_counter() - start
+    latency = np.array(watcher.latencies) * 1000
+    return {
+        "transactions": len(rows),
+        "alerts": alerts,
+        "tx_per_s": round(len(rows) / seconds),
+        "latency_ms_p50": round(float(np.percentile(latency, 50)), 3),
+        "latency_ms_p99": round(float(np.percentile(latency, 99)), 3),
+        "batch_size": 256,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stream-limit", type=int, default=200_000)
+    args = parser.parse_args()
+    path = DATA / "amlsim_tf_eval" / "transactions.csv.gz"
+    ledger = load(path, "amlsim")
+    labels = ledger["label"].to_numpy().astype(np.int8)
+    cut = int(ledger.height * (1 - TEST_SHARE))
+    _, ours = feature_matrix(ledger)
+    theirs = baseline_features(ledger)
+    start = time.perf_counter()
+    model = train(ours[:cut], labels[:cut], TrainingParams())
+    train_s = time.perf_counter() - start
+    booster, threshold = train_baseline(theirs[:cut], labels[:cut])
+    test = ledger.slice(cut)
+    bad = sar_accounts(test)
+    result: dict[str, Any] = {
+        "machine": {"cpus": 2, "python": platform.python_version()},
+        "split": {
+            "train": cut,
+            "test": test.height,
+            "test_sar": int(labels[cut:].sum()),
+        },
+        "amlsim_tf_eval_test": {
+            "accord": evaluate(test, model.predict(ours[cut:]), model.threshold, bad),
+            "baseline": evaluate(
+                test, np.asarray(booster.predict(theirs[cut:])), threshold, bad
+            ),
+        },
+        "accord_threshold": round(model.threshold, 4),
+        "accord_train_seconds": round(train_s, 1),
+        "amlsim_samples_2019": on_samples(model, booster, threshold),
+        "batch": batch_speed(path, model, booster),
+        "stream": stream_speed(ledger.slice(ledger.height - args.stream_limit), model),
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
