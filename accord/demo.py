@@ -1,8 +1,9 @@
 """The demo: ingest the bundled samples, run every detector, summarise.
 
-It plays three agencies on one embedded store, so the markings matter: a
-financial-intelligence unit's AMBER customer file, a border agency's GREEN
-passenger list, and the public UN list. Running it twice shows idempotent
+It plays four agencies on one embedded store, so the markings matter: a
+financial-intelligence unit's AMBER customer file, a border agency's
+passenger data and lost/stolen list, a counter-terrorism unit's watched
+channel, and the public UN list. Running it twice shows idempotent
 ingest: the second run changes nothing.
 """
 
@@ -55,6 +56,14 @@ DEMO_SOURCES = (
         "demo_border",
         Marking(Tlp.GREEN),
         "Passenger records (fictional)",
+    ),
+    DemoSource(
+        "monitoring/demo_channel.json",
+        "telegram",
+        "ctu_channel_watch",
+        "demo_ctu",
+        Marking(Tlp.AMBER),
+        "A public messaging channel under watch (fictional, neutral text)",
     ),
     DemoSource(
         "lost_stolen.jsonl",

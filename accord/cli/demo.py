@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import click
 
 from accord.cli.context import CliContext, pass_cli
@@ -25,13 +27,18 @@ def demo(state: CliContext, top: int) -> None:
             else f"{result.entities} entities, {result.statements} statements"
         )
         out.print(
-            f"  ingest {source.dataset:<14} {source.marking.label():<32} "
+            f"  ingest {source.dataset:<20} {source.marking.label():<32} "
             f"owner {source.agency:<12} {status}"
         )
     run = report.run
     out.print(
         f"  ran {', '.join(run.detectors)} over {run.entities} entities: "
         f"{len(run.findings)} findings"
+    )
+    by_detector = Counter(item.detector for item in run.findings)
+    out.print(
+        "  findings by detector: "
+        + ", ".join(f"{name} {count}" for name, count in sorted(by_detector.items()))
     )
     best = sorted(run.findings, key=lambda f: -f.score)[:top]
     if best:

@@ -111,7 +111,7 @@ def test_demo_twice_changes_nothing(tmp_path: Path) -> None:
     assert accord(tmp_path, "demo").returncode == 0
     second = accord(tmp_path, "demo")
     assert second.returncode == 0
-    assert second.stdout.count("already ingested, unchanged") == 5
+    assert second.stdout.count("already ingested, unchanged") == 6
 
 
 def test_audit_verify_fails_on_tampering(tmp_path: Path) -> None:
