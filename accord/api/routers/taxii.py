@@ -149,8 +149,23 @@ def objects(
 ) -> TaxiiResponse:
     """Objects of a collection, oldest first, signed, one page at a time."""
     _root(api_root)
+    return _signed_page(user, taxii, collection_id, query)
+
+
+def _signed_page(
+    user: User,
+    taxii: TaxiiService,
+    collection_id: str,
+    query: PageQuery,
+    *,
+    must_exist: bool = False,
+) -> TaxiiResponse:
+    """One page of a collection, signed and audited as a release; with
+    ``must_exist``, a page with nothing on it is a 404 (one object asked)."""
     agreement = taxii.collection(user.agency, collection_id)
     page = taxii.page(agreement, query)
+    if must_exist and not page.entries:
+        raise NotFound(f"no {sorted(query.ids)} in collection {collection_id!r}")
     envelope = page.envelope()
     signature = taxii.sign_and_audit(Actor.of(user), agreement, page, envelope)
     return TaxiiResponse(envelope, headers=_page_headers(page, signature))
@@ -175,13 +190,8 @@ def get_object(
     api_root: str, collection_id: str, object_id: str, user: Liaison, taxii: Taxii
 ) -> TaxiiResponse:
     _root(api_root)
-    agreement = taxii.collection(user.agency, collection_id)
-    page = taxii.page(agreement, PageQuery(ids=frozenset({object_id})))
-    if not page.entries:
-        raise NotFound(f"no object {object_id!r} in collection {collection_id!r}")
-    envelope = page.envelope()
-    signature = taxii.sign_and_audit(Actor.of(user), agreement, page, envelope)
-    return TaxiiResponse(envelope, headers=_page_headers(page, signature))
+    query = PageQuery(ids=frozenset({object_id}))
+    return _signed_page(user, taxii, collection_id, query, must_exist=True)
 
 
 @router.get(
