@@ -6,7 +6,10 @@ users can retrain it on their own labels in seconds, and every score can be
 explained by the n-grams and cues that pushed it up. The decision
 threshold is chosen on the training data by grouped cross-validation
 (grouped by author when authors are given), so it is not tuned on the posts
-it will be judged on.
+it will be judged on. The same held-out margins calibrate the scores (Platt
+scaling): balanced class weights push every margin towards the rare class,
+so the raw sigmoid overstates how likely a flag is to be right; the
+calibrated score estimates that chance at the training data's prevalence.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
 
 from accord.errors import InvalidData, SourceError
 from accord.monitoring.features import FeatureConfig, Featuriser
-from accord.monitoring.lexicons import CUES
 from accord.monitoring.text import normalise
 
 DEFAULT_MODEL = "propaganda.npz"
@@ -60,11 +62,13 @@ class PropagandaModel:
         bias: float,
         threshold: float,
         info: dict[str, Any] | None = None,
+        calibration: tuple[float, float] = (1.0, 0.0),
     ) -> None:
         self.config = config
         self.weights = weights.astype(np.float32)
         self.bias = float(bias)
         self.threshold = float(threshold)
+        self.calibration = (float(calibration[0]), float(calibration[1]))
         self.info = dict(info or {})
         self.featuriser = Featuriser(config)
 
@@ -77,8 +81,10 @@ class PropagandaModel:
         return margins + self.bias
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Probability-like scores in [0, 1], one per text."""
-        scores: np.ndarray = 1.0 / (1.0 + np.exp(-self.margins(texts)))
+        """Calibrated scores in [0, 1], one per text."""
+        slope, intercept = self.calibration
+        logits = slope * self.margins(texts) + intercept
+        scores: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
         return scores
 
     def explain(self, text: str, top: int = 5) -> list[Contribution]:
@@ -105,7 +111,7 @@ class PropagandaModel:
                 gram = padded[start : start + size]
                 names.setdefault(self.featuriser.ngram_index(gram), f"ngram {gram!r}")
         base = 1 << self.config.bits
-        for offset, cue in enumerate(CUES):
+        for offset, cue in enumerate(self.config.cues):
             names[base + offset] = f"cue {cue}"
         return names
 
@@ -117,6 +123,7 @@ class PropagandaModel:
             "features": asdict(self.config),
             "bias": self.bias,
             "threshold": self.threshold,
+            "calibration": list(self.calibration),
             "info": self.info,
         }
         with path.open("wb") as handle:
@@ -146,11 +153,19 @@ class PropagandaModel:
             bits=int(features["bits"]),
             ngrams=tuple(features["ngrams"]),
             cue_weight=float(features["cue_weight"]),
+            # models saved before the stance columns existed have none
+            stance=bool(features.get("stance", False)),
         )
         weights = np.zeros(config.width, dtype=np.float32)
         weights[indices] = values.astype(np.float32)
+        slope, intercept = header.get("calibration", (1.0, 0.0))
         return cls(
-            config, weights, header["bias"], header["threshold"], header.get("info")
+            config,
+            weights,
+            header["bias"],
+            header["threshold"],
+            header.get("info"),
+            (slope, intercept),
         )
 
 
@@ -178,12 +193,23 @@ def train(
     if scale is not None:
         matrix = matrix @ sparse.diags(scale)
     groups_array = np.asarray(groups if groups is not None else range(len(texts)))
-    threshold = _cross_validated_threshold(matrix, target, groups_array, config)
+    margins = _held_out_margins(matrix, target, groups_array, config)
+    calibration = platt(target, margins) if margins is not None else (1.0, 0.0)
+    threshold = 0.5
+    if margins is not None:
+        slope, intercept = calibration
+        calibrated = 1.0 / (1.0 + np.exp(-(slope * margins + intercept)))
+        threshold = best_f1_threshold(target, calibrated)
     fitted = _fit(matrix, target, config)
     weights = fitted.coef_[0] * scale if scale is not None else fitted.coef_[0]
     info = {"posts": len(target), "positives": int(target.sum())}
     return PropagandaModel(
-        config.features, weights, float(fitted.intercept_[0]), threshold, info
+        config.features,
+        weights,
+        float(fitted.intercept_[0]),
+        threshold,
+        info,
+        calibration,
     )
 
 
@@ -218,22 +244,32 @@ def _fit(matrix: Any, target: np.ndarray, config: TrainConfig) -> LogisticRegres
     return model.fit(matrix, target)
 
 
-def _cross_validated_threshold(
+def _held_out_margins(
     matrix: Any, target: np.ndarray, groups: np.ndarray, config: TrainConfig
-) -> float:
-    """The threshold with the best F1 on held-out folds of the training data."""
+) -> np.ndarray | None:
+    """Margins of every training post from a model that did not see its
+    group; None when the data are too small to hold groups out."""
     folds = min(config.threshold_folds, len(np.unique(groups)))
     if folds < 2 or min(target.sum(), len(target) - target.sum()) < folds:
-        return 0.5
+        return None
     held_out = np.zeros(len(target))
     for train_rows, test_rows in GroupKFold(n_splits=folds).split(
         matrix, target, groups
     ):
         if len(np.unique(target[train_rows])) < 2:
-            return 0.5
+            return None
         fold_model = _fit(matrix[train_rows], target[train_rows], config)
-        held_out[test_rows] = fold_model.predict_proba(matrix[test_rows])[:, 1]
-    return best_f1_threshold(target, held_out)
+        held_out[test_rows] = fold_model.decision_function(matrix[test_rows])
+    return held_out
+
+
+def platt(target: np.ndarray, margins: np.ndarray) -> tuple[float, float]:
+    """Slope and intercept mapping margins to calibrated log-odds (Platt
+    scaling), fitted on held-out margins without class weights, so the
+    scores reflect the training data's prevalence. The default L2 penalty
+    keeps the slope finite when a small training set separates perfectly."""
+    fitted = LogisticRegression(solver="lbfgs").fit(margins.reshape(-1, 1), target)
+    return float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
 
 
 def best_f1_threshold(target: np.ndarray, scores: np.ndarray) -> float:

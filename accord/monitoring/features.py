@@ -11,7 +11,10 @@ every process (Python's own ``hash`` is salted per process).
 Lexicon cue counts (``accord.monitoring.lexicons``) are appended as a few
 language-independent columns: a model that learns that an imperative to
 kill matters from English posts applies it to Arabic, Russian and French
-posts through the same column.
+posts through the same column. The stance lexicons
+(``accord.monitoring.stance``: in-group names, martyrdom formulas, slurs
+for other groups against outsiders' names for the group, reporting voice,
+counter-speech) follow as further columns when ``stance`` is on.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from functools import cached_property
 import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]  # scipy ships no stubs
 
-from accord.monitoring.lexicons import CUES
+from accord.monitoring.lexicons import CUES, Cue
+from accord.monitoring.stance import STANCE_CUES
 from accord.monitoring.text import FOLD_TABLE
 
 PRIME = np.uint64(1_000_003)
@@ -40,10 +44,16 @@ class FeatureConfig:
     bits: int = 19
     ngrams: tuple[int, ...] = (1, 2, 3, 4, 5)
     cue_weight: float = 0.5
+    stance: bool = True
+
+    @property
+    def cues(self) -> dict[str, Cue]:
+        """The lexicon columns, in column order."""
+        return {**CUES, **STANCE_CUES} if self.stance else dict(CUES)
 
     @property
     def width(self) -> int:
-        return (1 << self.bits) + len(CUES)
+        return (1 << self.bits) + len(self.cues)
 
 
 class Featuriser:
@@ -54,16 +64,12 @@ class Featuriser:
         self.config = config
 
     @cached_property
-    def cue_pattern(self) -> re.Pattern[str]:
-        groups = []
-        for name, cue in CUES.items():
-            alternatives = "|".join(
-                f"(?:{p.lower().translate(FOLD_TABLE)})"
-                for patterns in cue.values()
-                for p in patterns
-            )
-            groups.append(f"(?P<{name}>{alternatives})")
-        return re.compile(r"(?<!\w)(?:" + "|".join(groups) + ")")
+    def cue_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """One alternation per lexicon family. A family matches once per
+        position, so the behaviour cues and the stance cues are separate
+        passes: ``califat`` is both a group reference and an in-group name."""
+        families = [CUES, STANCE_CUES] if self.config.stance else [CUES]
+        return tuple(_alternation(family) for family in families)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Training features: n-grams (duplicates summed) then cue columns."""
@@ -119,13 +125,14 @@ class Featuriser:
                 yield mixed.astype(np.int64), valid
 
     def cue_matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        names = list(CUES)
+        names = list(self.config.cues)
         position = {name: index for index, name in enumerate(names)}
         counts = np.zeros((len(texts), len(names)), dtype=np.float32)
         for row, text in enumerate(texts):
-            for hit in self.cue_pattern.finditer(text):
-                if hit.lastgroup:
-                    counts[row, position[hit.lastgroup]] += 1.0
+            for pattern in self.cue_patterns:
+                for hit in pattern.finditer(text):
+                    if hit.lastgroup:
+                        counts[row, position[hit.lastgroup]] += 1.0
         return sparse.csr_matrix(np.log1p(counts) * self.config.cue_weight)
 
     def ngram_index(self, gram: str) -> int:
@@ -136,3 +143,16 @@ class Featuriser:
             value = (value * int(PRIME) + ord(char)) & MASK
         value ^= len(gram)
         return ((value * int(MIX)) & MASK) >> (64 - self.config.bits)
+
+
+def _alternation(cues: dict[str, Cue]) -> re.Pattern[str]:
+    """All fragments of ``cues`` in one pattern, named by cue."""
+    groups = []
+    for name, cue in cues.items():
+        alternatives = "|".join(
+            f"(?:{p.lower().translate(FOLD_TABLE)})"
+            for patterns in cue.values()
+            for p in patterns
+        )
+        groups.append(f"(?P<{name}>{alternatives})")
+    return re.compile(r"(?<!\w)(?:" + "|".join(groups) + ")")

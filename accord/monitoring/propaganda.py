@@ -56,7 +56,8 @@ class PropagandaDetector(MonitoringDetector):
         threshold = self.model.threshold
         explanation = {
             "model_score": Feature(
-                round(score, 4), f"linear model score; flagged at >= {threshold:.3f}"
+                round(score, 4),
+                f"calibrated model score; flagged at >= {threshold:.3f}",
             )
         }
         for item in self.model.explain(post.text, EXPLAINED_CONTRIBUTIONS):

@@ -7,6 +7,7 @@ form of the post, not its topic.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from hypothesis import strategies as st
 from accord.errors import InvalidData, SourceError
 from accord.monitoring.classifier import (
     PropagandaModel,
+    TrainConfig,
     best_f1_threshold,
     load_default_model,
+    platt,
     train,
 )
 from accord.monitoring.features import FeatureConfig, Featuriser
@@ -101,6 +104,68 @@ def test_cue_columns_are_language_independent() -> None:
     russian = featuriser.cue_matrix([normalise("Убивайте")]).toarray()
     assert english.any()
     assert np.array_equal(english > 0, russian > 0)
+
+
+def stance_columns(text: str) -> set[str]:
+    featuriser = Featuriser(FeatureConfig())
+    row = featuriser.cue_matrix([normalise(text)]).toarray()[0]
+    names = list(FeatureConfig().cues)
+    return {names[index] for index in np.flatnonzero(row)}
+
+
+def test_stance_columns_tell_insiders_from_outsiders_in_any_language() -> None:
+    assert "outsider_names" in stance_columns("police say daesh claimed the attack")
+    assert "reporting_voice" in stance_columns("police say daesh claimed the attack")
+    assert "outsider_names" in stance_columns("боевики ИГИЛ, запрещенной в России")
+    assert "out_group_slurs" in stance_columns("the rafidah and the murtaddin")
+    assert "out_group_slurs" in stance_columns("الرافضه والمرتدين")
+    assert "martyrdom_and_prayer" in stance_columns("تقبله الله")
+    assert "in_group_names" in stance_columns("les soldats du califat")
+    assert not stance_columns("the weather is fine today")
+
+
+def test_models_saved_without_stance_columns_still_load(tmp_path: Path) -> None:
+    texts, labels, groups = corpus()
+    config = TrainConfig(features=FeatureConfig(bits=12, stance=False))
+    old = train(texts, labels, groups, config)
+    path = tmp_path / "old.npz"
+    old.save(path)
+    with np.load(path) as data:
+        header = json.loads(data["header"].tobytes().decode("utf-8"))
+        indices, values = data["indices"], data["values"]
+    del header["features"]["stance"]
+    np.savez(
+        path,
+        header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+        indices=indices,
+        values=values,
+    )
+    loaded = PropagandaModel.load(path)
+    assert not loaded.config.stance
+    assert loaded.weights.shape == old.weights.shape
+    assert np.allclose(loaded.scores(texts), old.scores(texts), atol=2e-3)
+
+
+def test_platt_scaling_recovers_the_log_odds() -> None:
+    rng = np.random.default_rng(3)
+    margins = rng.normal(0.0, 2.0, 20_000)
+    target = rng.random(margins.size) < 1 / (1 + np.exp(-(0.5 * margins - 2.0)))
+    slope, intercept = platt(target.astype(np.int64), margins)
+    assert slope == pytest.approx(0.5, abs=0.05)
+    assert intercept == pytest.approx(-2.0, abs=0.1)
+
+
+def test_calibration_is_saved_and_scores_follow_it(
+    model: PropagandaModel, tmp_path: Path
+) -> None:
+    assert model.calibration != (1.0, 0.0)
+    path = tmp_path / "model.npz"
+    model.save(path)
+    assert PropagandaModel.load(path).calibration == model.calibration
+    text = ["[synthetic] strike the bridge"]
+    slope, intercept = model.calibration
+    expected = 1 / (1 + np.exp(-(slope * model.margins(text) + intercept)))
+    assert np.allclose(model.scores(text), expected)
 
 
 def test_training_needs_both_classes() -> None:
