@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from rich.table import Table
 from accord.cli.context import CliContext, pass_cli
 from accord.cli.ingest import TLP_CHOICES
 from accord.cli.render import console, echo_json, finding_dict
+from accord.model.dataset import name_from_file
 from accord.model.marking import Marking, Tlp
 from accord.screening.service import ScreeningService
 from accord.screening.sources import detect_format
@@ -85,8 +85,7 @@ def manifest(
 
 
 def _dataset_name(file: Path) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", file.stem.lower()).strip("_")
-    return slug[:64] if slug.startswith("manifest") else f"manifest_{slug}"[:64]
+    return name_from_file(file.stem, "manifest", prefix="manifest_")
 
 
 def _print_report(report: ManifestReport, rules_source: str) -> None:

@@ -11,6 +11,15 @@ from accord.model.marking import Marking, may_read
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
+def name_from_file(stem: str, fallback: str, prefix: str = "") -> str:
+    """A valid dataset name from a file name, for commands that ingest a
+    file without being told its dataset: ``Some Channel`` -> ``some-channel``."""
+    slug = re.sub(r"[^a-z0-9_.-]+", "-", stem.lower()).strip("-._") or fallback
+    if prefix and not slug.startswith(prefix):
+        slug = prefix + slug
+    return slug[:64]
+
+
 def check_name(kind: str, name: str) -> str:
     """Refuse names that would be ambiguous in URLs, files or FtM dataset names."""
     if not NAME_PATTERN.match(name):

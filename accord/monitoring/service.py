@@ -8,7 +8,6 @@ the findings are stored like any other detector's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from accord.detectors.base import Detector
 from accord.detectors.runner import run_detectors
 from accord.errors import InvalidData
+from accord.model.dataset import name_from_file
 from accord.model.finding import Finding
 from accord.model.marking import Marking
 from accord.monitoring.channel import ChannelSummary, summarise
@@ -50,8 +50,7 @@ class ScanReport:
 
 def default_dataset_name(path: Path) -> str:
     """``Some Channel.json`` -> ``some-channel``: a valid dataset name."""
-    slug = re.sub(r"[^a-z0-9_.-]+", "-", path.stem.lower()).strip("-._")
-    return (slug or "channel")[:64]
+    return name_from_file(path.stem, "channel")
 
 
 def format_for(path: Path) -> str:

@@ -27,7 +27,7 @@ from accord.screening.model import ScreeningQuery, ScreeningResult
 from accord.screening.service import ScreeningService, ScreenScope
 from accord.store import Actor
 from accord.travel.checks import DocumentHit, DocumentIndex, DocumentStatus
-from accord.travel.document_lists import DocumentLists
+from accord.travel.document_lists import DocumentLists, owners
 from accord.travel.manifest import TravellerRecord, build_travellers
 from accord.travel.rules import RuleHit, RuleSet
 
@@ -108,7 +108,7 @@ class ManifestScreening:
             assessment.documents = _document_hits(documents, assessment.traveller)
             assessment.rules = self.rules.evaluate(assessment.traveller)
         infos = {info.name: info for info in store.list_datasets(reader)}
-        agencies = self.documents.owners(reader)
+        agencies = owners(infos.values())
         # Each finding lists every dataset it rests on, so stamping needs no
         # entities to derive the marking from.
         findings = [

@@ -13,19 +13,26 @@ so a passenger's passport in another manifest never reads as "listed".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from followthemoney import EntityProxy
 
 from accord.detectors.runner import stamp
+from accord.model.dataset import DatasetInfo
 from accord.model.finding import Feature, Finding
 from accord.store import Actor, Store
 from accord.store.audit import AuditAction
 from accord.travel.checks import DocumentHit, DocumentIndex, DocumentStatus
 from accord.travel.checks import document_status as stated_status
 
-__all__ = ["CHECK_DETECTOR", "DocumentCheck", "DocumentLists", "DocumentScope"]
+__all__ = [
+    "CHECK_DETECTOR",
+    "DocumentCheck",
+    "DocumentLists",
+    "DocumentScope",
+    "owners",
+]
 
 CHECK_DETECTOR = "document_check"
 
@@ -91,12 +98,12 @@ class DocumentLists:
         """The index over ``named`` datasets, or over every visible one but
         ``exclude`` (stated statuses only)."""
         sources = self._sources(reader, named, exclude)
-        versions = tuple(f"{n}@{self.store.get_dataset(n).version}" for n in sources)
-        key = (reader, bool(named), versions)
+        key = (reader, bool(named), tuple(f"{i.name}@{i.version}" for i in sources))
         if key != self._key:
             index = DocumentIndex()
             if sources:
-                for entity in self.store.entities(reader, list(sources)):
+                names = [info.name for info in sources]
+                for entity in self.store.entities(reader, names):
                     _add_listed(index, entity, keep_unstated=bool(named))
             self._key, self._index = key, index
         return self._index
@@ -113,29 +120,30 @@ class DocumentLists:
         with the reporting country before anyone acts on them."""
         reader = actor.agency if scope.restrict else None
         hits = self.index(reader, scope.named).hits(number, country)
-        result = DocumentCheck(number, country, hits, self.owners(reader))
+        infos = {info.name: info for info in self.store.list_datasets(reader)}
+        result = DocumentCheck(number, country, hits, owners(infos.values()))
         detail = {"country": country, "result": "hit" if hits else "no-hit"}
         self.store.record(actor, AuditAction.SCREEN, f"document:{number}", detail)
         if hits:
-            infos = {info.name: info for info in self.store.list_datasets(reader)}
             finding = stamp(_confirm_finding(result), {}, infos, actor.agency)
             self.store.save_findings(actor, [finding], [CHECK_DETECTOR])
         return result
 
-    def owners(self, reader: str | None) -> dict[str, str]:
-        """Dataset name → owning agency: whom a hit must be confirmed with."""
-        return {info.name: info.agency for info in self.store.list_datasets(reader)}
-
     def _sources(
         self, reader: str | None, named: Sequence[str], exclude: Sequence[str]
-    ) -> tuple[str, ...]:
+    ) -> tuple[DatasetInfo, ...]:
         if named:
-            return tuple(self.store.get_dataset(name, reader).name for name in named)
+            return tuple(self.store.get_dataset(name, reader) for name in named)
         return tuple(
-            info.name
+            info
             for info in self.store.list_datasets(reader)
             if info.name not in exclude
         )
+
+
+def owners(infos: Iterable[DatasetInfo]) -> dict[str, str]:
+    """Dataset name → owning agency: whom a hit must be confirmed with."""
+    return {info.name: info.agency for info in infos}
 
 
 def _add_listed(index: DocumentIndex, entity: EntityProxy, keep_unstated: bool) -> None:
