@@ -6,6 +6,7 @@ so ``accord --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ import click
 from accord.cli.context import CliContext, pass_cli
 from accord.cli.render import console, findings_table
 
-FORMATS = ("amlsim", "amlworld", "csv")
+FORMATS = ("amlsim", "amlworld", "csv", "camt053")
 DEFAULT_ROUNDS = 300
 FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
 FORMAT = click.option(
@@ -102,13 +103,18 @@ def finance_watch(
     from accord.financing.sources import open_text  # noqa: PLC0415 - lazy
 
     model = ScoringModel.load(model_path) if model_path else None
-    if str(path) == "-":
-        handle, name = sys.stdin, "<stdin>"
-    else:
-        handle, name = open_text(path), str(path)
-    count = 0
-    with handle:
-        for alert in finance_service.watch(handle, name, fmt, model, batch_size):
+    if fmt == "camt053" and str(path) == "-":
+        raise click.UsageError("camt053 statements are read from a file, not stdin")
+    with contextlib.ExitStack() as stack:
+        if fmt == "camt053":
+            alerts = finance_service.watch_statement(path, model, batch_size)
+        else:
+            handle = sys.stdin if str(path) == "-" else open_text(path)
+            name = "<stdin>" if str(path) == "-" else str(path)
+            stack.enter_context(handle)
+            alerts = finance_service.watch(handle, name, fmt, model, batch_size)
+        count = 0
+        for alert in alerts:
             click.echo(json.dumps(alert.to_dict(), ensure_ascii=False))
             count += 1
     click.echo(f"{count} alerts", err=True)

@@ -154,7 +154,10 @@ _EVENT_COLUMNS = (
     *(w.name.split("_", 1)[1] for w in _EVENT_WINDOWS),
     "gap_days",
     *(f"gap_{flow}_days" for flow in ft.Flow),
+    "prev_gap_days",  # between the two earlier events of the event's own flow
 )
+# Whose own flow a side reads: the sender's payments, the receiver's receipts.
+_OWN_FLOW = {ft.Side.ORIG: ft.Flow.OUT, ft.Side.BENE: ft.Flow.IN}
 
 
 class _AccountWindows:
@@ -185,6 +188,7 @@ class _AccountWindows:
             ),
         ]
         event_ts = ts[events.row]
+        previous_gap = _previous_gap(events, event_ts)
         count = len(event_ts)
         values: Floats = np.empty((count, len(_EVENT_COLUMNS)))
         for top in range(0, count, _BLOCK_ROWS):
@@ -196,11 +200,15 @@ class _AccountWindows:
             }
             block = values[at[0] : at[-1] + 1]
             for index, w in enumerate(_EVENT_WINDOWS):
-                block[:, index] = sums[w.days][:, _MEASURES.index((w.flow, w.measure))]
+                summed = sums[w.days][:, _MEASURES.index((w.flow, w.measure))]
+                if w.days == ft.ALL_HISTORY:
+                    summed = np.minimum(summed, ft.COUNT_CAP)
+                block[:, index] = summed
             for index, last in enumerate(lasts, start=len(_EVENT_WINDOWS)):
                 before = last[at]
                 days_since = (event_ts[at] - event_ts[np.maximum(before, 0)]) / ft.DAY
                 block[:, index] = np.where(before >= recent[at], days_since, -1.0)
+            block[:, -1] = previous_gap[at]
         return values
 
     def columns(self, rows: slice) -> dict[str, Floats]:
@@ -210,37 +218,85 @@ class _AccountWindows:
         for side, offset in ((ft.Side.ORIG, 0), (ft.Side.BENE, self.rows)):
             at = self.position[rows.start + offset : rows.stop + offset]
             picked = self.per_event[at]
-            for index, name in enumerate(_EVENT_COLUMNS):
+            for index, name in enumerate(_EVENT_COLUMNS[:-1]):
                 found[f"{side}_{name}"] = picked[:, index]
+            found[f"{side}_prev_gap_{_OWN_FLOW[side]}_days"] = picked[:, -1]
         return found
 
 
-def _pair_history(orig: Ints, bene: Ints) -> tuple[Floats, Floats]:
-    """Earlier payments of the same pair, this way and the other way.
+def _previous_gap(events: _Events, event_ts: Ints) -> Floats:
+    """Days between the two events of the account's own flow before each
+    event (-1 if there are fewer than two); no horizon applies, as the
+    streaming engine keeps the two times for ever."""
+    first = np.searchsorted(events.search, events.account << events.bits)
+    last = np.full(len(event_ts), -1, dtype=np.int64)
+    before_last = np.full(len(event_ts), -1, dtype=np.int64)
+    for outward in (True, False):
+        own = events.outward == outward
+        positions = np.where(own, np.arange(len(own)), -1)
+        upto = np.maximum.accumulate(positions)
+        latest = np.where(events.end > 0, upto[np.maximum(events.end - 1, 0)], -1)
+        earlier = np.where(latest > 0, upto[np.maximum(latest - 1, 0)], -1)
+        last = np.where(own, latest, last)
+        before_last = np.where(own, earlier, before_last)
+    valid = before_last >= first
+    then, before = event_ts[np.maximum(last, 0)], event_ts[np.maximum(before_last, 0)]
+    gap: Floats = np.where(valid, (then - before) / ft.DAY, -1.0)
+    return gap
+
+
+def _pair_history(orig: Ints, bene: Ints, ts: Ints) -> dict[str, Floats]:
+    """Earlier payments of the same pair, this way and the other way, and
+    days since this way's last one.
 
     Rows are in time order, so a stable sort by pair keeps each pair's
     payments in time order and counts are positions within the run.
     """
     accounts = int(max(orig.max(), bene.max())) + 1
-    prior = _earlier_in_group(orig * accounts + bene, np.ones(len(orig)))
+    pair = orig * accounts + bene
+    prior = _earlier_in_group(pair, np.ones(len(orig)))
     forward = (orig <= bene).astype(np.float64)
     unordered = np.minimum(orig, bene) * accounts + np.maximum(orig, bene)
     seen_forward = _earlier_in_group(unordered, forward)
     seen_backward = _earlier_in_group(unordered, 1.0 - forward)
-    reverse: Floats = np.where(forward == 1.0, seen_backward, seen_forward)
-    return prior, reverse
+    reverse = np.where(forward == 1.0, seen_backward, seen_forward)
+    return {
+        "pair_prior": np.minimum(prior, ft.COUNT_CAP),
+        "pair_reverse_prior": np.minimum(reverse, ft.COUNT_CAP),
+        "pair_gap_days": _days_since_previous_in_group(pair, ts),
+    }
+
+
+def _group_runs(group: Ints) -> tuple[Ints, Ints]:
+    """The stable order that puts each group's rows together, and for each
+    ordered row the position where its group's run starts."""
+    order = np.argsort(group, kind="stable")
+    ordered = group[order]
+    starts = np.flatnonzero(np.diff(ordered, prepend=ordered[0] - 1))
+    run = np.repeat(starts, np.diff(np.append(starts, len(group))))
+    return order, run
 
 
 def _earlier_in_group(group: Ints, values: Floats) -> Floats:
     """Sum of ``values`` over earlier rows of the same group."""
-    order = np.argsort(group, kind="stable")
+    order, run = _group_runs(group)
     ordered = values[order]
     totals = np.cumsum(ordered) - ordered
-    starts = np.flatnonzero(np.diff(group[order], prepend=group[order][0] - 1))
-    run = np.repeat(starts, np.diff(np.append(starts, len(group))))
     earlier = np.empty(len(group))
     earlier[order] = totals - totals[run]
     return earlier
+
+
+def _days_since_previous_in_group(group: Ints, ts: Ints) -> Floats:
+    """Days since the group's previous row, -1 for its first."""
+    order, run = _group_runs(group)
+    ordered = ts[order]
+    positions = np.arange(len(group))
+    previous = ordered[np.maximum(positions - 1, 0)]
+    days = np.where(positions > run, (ordered - previous) / ft.DAY, -1.0)
+    found = np.empty(len(group))
+    found[order] = days
+    return found
 
 
 def _row_features(amount: Floats, orig: Ints, bene: Ints) -> dict[str, Floats]:
@@ -271,7 +327,7 @@ def feature_array(tx: pl.DataFrame) -> Floats:
     amount = tx[AMOUNT].to_numpy().astype(np.float64)
     orig, bene = _account_codes(tx)
     per_row = _row_features(amount, orig, bene)
-    per_row["pair_prior"], per_row["pair_reverse_prior"] = _pair_history(orig, bene)
+    per_row.update(_pair_history(orig, bene, ts))
     events = _Events(keys, orig, bene, amount)
     windows = _AccountWindows(events, ts, int(keys[-1] - keys[0]) + 1)
     values: Floats = np.empty((len(keys), len(ft.FEATURE_NAMES)))

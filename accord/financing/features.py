@@ -26,6 +26,12 @@ ORDER_SLOTS = 1 << 20  # transactions allowed to share one timestamp
 DORMANCY_HORIZON_DAYS = 400
 WINDOW_DAYS = (1, 7, 30, 90)
 ALL_HISTORY = 0
+# Lifetime and pair counts stop at this: "never, once, twice, three or more".
+# Uncapped, they grow with the age of the data, so a model trained on earlier
+# months meets larger values in later ones (measured on AMLSim: a 100-tree
+# model scored F1 0.69 on its validation months and 0.38 on the next ones
+# with raw counts, 0.69 and 0.67 with capped ones).
+COUNT_CAP = 3.0
 # Thresholds above which many jurisdictions require a cash or wire report;
 # structuring keeps amounts just below them.
 REPORTING_THRESHOLDS = (3_000.0, 10_000.0, 15_000.0)
@@ -83,8 +89,9 @@ def _window_sums() -> tuple[WindowSum, ...]:
     """Every measure over every window, plus lifetime counts.
 
     Lifetime counts ("has this account ever paid anyone?") are among the
-    strongest signals on AMLSim; lifetime amounts are left out because they
-    only grow with the age of the data.
+    strongest signals on AMLSim; they are capped at ``COUNT_CAP``, and
+    lifetime amounts are left out, because both only grow with the age of
+    the data.
     """
     sums = []
     for side in Side:
@@ -102,8 +109,10 @@ WINDOW_SUMS = _window_sums()
 ROW_FEATURES = ("amount", "near_threshold", "round_amount", "self_transfer")
 # History of the pair and of each account beyond window sums.
 HISTORY_FEATURES = (
-    "pair_prior",  # earlier payments from this sender to this receiver
-    "pair_reverse_prior",  # earlier payments the other way
+    # Earlier payments from this sender to this receiver, and the other way,
+    # up to COUNT_CAP.
+    "pair_prior",
+    "pair_reverse_prior",
     "orig_gap_days",  # days since the sender's last transaction, -1 if none
     "bene_gap_days",  # days since the receiver's last transaction, -1 if none
     # The same per direction: how soon money received is paid on (FATF: quick
@@ -112,6 +121,13 @@ HISTORY_FEATURES = (
     "orig_gap_out_days",
     "bene_gap_in_days",
     "bene_gap_out_days",
+    # The rhythm before this payment: days between the sender's two previous
+    # payments and between the receiver's two previous receipts (-1 if fewer
+    # than two). Ordinary standing payments keep a cadence; a payment that
+    # breaks it, or a first contact, stands out against it.
+    "orig_prev_gap_out_days",
+    "bene_prev_gap_in_days",
+    "pair_gap_days",  # days since this sender last paid this receiver, -1 if never
 )
 
 DERIVED = (

@@ -1,10 +1,11 @@
 """What the financing capability registers: its readers and detectors.
 
 ``accord.plugins.BUILTIN_PLUGINS`` lists ``"accord.financing.plugin"`` so
-``accord ingest --format amlsim|amlworld|transactions_csv`` and ``accord run``
+``accord ingest --format amlsim|amlworld|transactions_csv|camt053`` and ``accord run``
 find them.
 """
 
+from accord.financing.camt import Camt053Reader
 from accord.financing.detectors import (
     FinancingTypologyDetector,
     MonitoredIdentifierDetector,
@@ -14,6 +15,6 @@ from accord.plugins import Plugin
 
 PLUGIN = Plugin(
     name="accord.financing",
-    readers=(AmlsimReader, AmlworldReader, TransactionCsvReader),
+    readers=(AmlsimReader, AmlworldReader, TransactionCsvReader, Camt053Reader),
     detectors=(FinancingTypologyDetector, MonitoredIdentifierDetector),
 )

@@ -21,10 +21,11 @@ from accord.detectors.runner import stamp
 from accord.errors import InvalidData
 from accord.financing import features as ft
 from accord.financing.batch import compute_features
+from accord.financing.camt import iter_camt_transactions, read_camt_ledger
 from accord.financing.formats import ColumnMapping
 from accord.financing.ledger import LABEL, TRAN_ID, Transaction, in_time_order
 from accord.financing.scorer import ScoringModel, TrainingParams, train
-from accord.financing.sources import iter_transactions, read_ledger
+from accord.financing.sources import CAMT, iter_transactions, read_ledger
 from accord.financing.watch import Alert, Watcher
 from accord.model.finding import Feature, Finding
 from accord.screening.model import ScreeningQuery, ScreeningResult
@@ -45,6 +46,8 @@ class TrainReport:
 
 def load(path: Path, fmt: str, mapping: ColumnMapping | None = None) -> pl.DataFrame:
     """A transaction file as a checked ledger in time order."""
+    if fmt == CAMT:
+        return in_time_order(read_camt_ledger(path))
     return in_time_order(read_ledger(path, fmt, mapping))
 
 
@@ -111,6 +114,19 @@ def watch(
     """Alerts from a stream of transactions in time order."""
     transactions: Iterator[Transaction] = iter_transactions(handle, name, fmt)
     yield from Watcher(model, batch_size=batch_size).run(transactions)
+
+
+def watch_statement(
+    path: Path, model: ScoringModel | None = None, batch_size: int = 256
+) -> Iterator[Alert]:
+    """Alerts from a camt.053 file's booked entries, in time order.
+
+    A file may hold several accounts' statements one after another, so its
+    entries are put in time order first (a statement file is bounded and is
+    read whole to be checked anyway).
+    """
+    entries = sorted(iter_camt_transactions(path), key=lambda tx: tx.ts)
+    yield from Watcher(model, batch_size=batch_size).run(entries)
 
 
 def write_alert_csv(alerts: list[Alert], handle: TextIO) -> None:

@@ -22,7 +22,8 @@ from accord.financing.bulk_parse import RowProblem, ledger_from_strings
 from accord.financing.ledger import LABEL, Transaction
 
 MAX_REPORTED = 20
-FORMATS = ("amlsim", "amlworld", "csv")
+CAMT = "camt053"  # XML, read by ``accord.financing.camt``; listed here for the CLI
+FORMATS = ("amlsim", "amlworld", "csv", CAMT)
 
 
 def open_text(path: Path) -> TextIO:

@@ -90,8 +90,10 @@ def _account_columns() -> list[Column]:
             continue
         measured = F.when(F.col(FLOW) == w.flow.value, value[w.measure]).otherwise(0.0)
         span = None if w.days == ft.ALL_HISTORY else ft.window_span(w.days, 0)
-        summed = F.sum(measured).over(_window(ACCT, low=span))
-        columns.append(F.coalesce(summed, F.lit(0.0)).alias(w.name.split("_", 1)[1]))
+        summed = F.coalesce(F.sum(measured).over(_window(ACCT, low=span)), F.lit(0.0))
+        if w.days == ft.ALL_HISTORY:
+            summed = F.least(summed, F.lit(ft.COUNT_CAP))
+        columns.append(summed.alias(w.name.split("_", 1)[1]))
     dormancy = ft.DORMANCY_HORIZON_DAYS * ft.DAY * ft.ORDER_SLOTS
     last = F.max(TS).over(_window(ACCT, low=dormancy))
     gap = F.coalesce((F.col(TS) - last) / float(ft.DAY), F.lit(-1.0))
@@ -102,7 +104,20 @@ def _account_columns() -> list[Column]:
         days = (F.col(TS) - flow_last) / float(ft.DAY)
         flow_gap = F.when(flow_last > 0, days).otherwise(F.lit(-1.0))
         columns.append(flow_gap.alias(f"gap_{flow}_days"))
+    columns.append(_previous_gap().alias("prev_gap_days"))
     return columns
+
+
+def _previous_gap() -> Column:
+    """Days between the two earlier events of the event's own flow; one
+    account never has two events of one flow at one key, so row lags are
+    exact."""
+    from pyspark.sql import Window  # noqa: PLC0415
+    from pyspark.sql import functions as F  # noqa: PLC0415
+
+    own = Window.partitionBy(ACCT, FLOW).orderBy(KEY)
+    gap = (F.lag(TS, 1).over(own) - F.lag(TS, 2).over(own)) / float(ft.DAY)
+    return F.coalesce(gap, F.lit(-1.0))
 
 
 def _side(per_event: DataFrame, side: ft.Side) -> DataFrame:
@@ -110,8 +125,14 @@ def _side(per_event: DataFrame, side: ft.Side) -> DataFrame:
 
     flow = "out" if side is ft.Side.ORIG else "in"
     rows = per_event.filter(F.col(FLOW) == flow).drop(FLOW)
+    named = {"prev_gap_days": f"{side}_prev_gap_{flow}_days"}
     return rows.select(
-        ROW, *(F.col(c).alias(f"{side}_{c}") for c in rows.columns if c != ROW)
+        ROW,
+        *(
+            F.col(c).alias(named.get(c, f"{side}_{c}"))
+            for c in rows.columns
+            if c != ROW
+        ),
     )
 
 
@@ -131,11 +152,15 @@ def _pair_and_row_columns() -> list[Column]:
             (amount >= threshold * (1.0 - ft.STRUCTURING_BAND)) & (amount < threshold)
         )
     whole = (amount >= 100.0) & (amount % 100.0 == 0.0)
+    cap = F.lit(ft.COUNT_CAP)
+    prior = F.coalesce(F.count(F.lit(1)).over(pair).cast("double"), F.lit(0.0))
+    last_paid = F.max(TS).over(pair)
     return [
-        F.coalesce(F.count(F.lit(1)).over(pair).cast("double"), F.lit(0.0)).alias(
-            "pair_prior"
+        F.least(prior, cap).alias("pair_prior"),
+        F.least(F.coalesce(reverse, F.lit(0.0)), cap).alias("pair_reverse_prior"),
+        F.coalesce((F.col(TS) - last_paid) / float(ft.DAY), F.lit(-1.0)).alias(
+            "pair_gap_days"
         ),
-        F.coalesce(reverse, F.lit(0.0)).alias("pair_reverse_prior"),
         band.cast("double").alias("near_threshold"),
         whole.cast("double").alias("round_amount"),
         (F.col(ORIG) == F.col(BENE)).cast("double").alias("self_transfer"),

@@ -57,6 +57,7 @@ class AccountState:
     last_ts: int = 0
     flow_keys: list[int] = field(default_factory=lambda: [-1, -1])
     flow_ts: list[int] = field(default_factory=lambda: [0, 0])
+    flow_prev_ts: list[int] = field(default_factory=lambda: [-1, -1])
 
     def append(self, event: Event) -> None:
         self.events.append(event)
@@ -68,6 +69,8 @@ class AccountState:
             self.running[at + 2] += event.new_party
         self.totals[event.flow] += 1.0
         self.last_key, self.last_ts = event.key, event.ts
+        if self.flow_keys[event.flow] >= 0:
+            self.flow_prev_ts[event.flow] = self.flow_ts[event.flow]
         self.flow_keys[event.flow], self.flow_ts[event.flow] = event.key, event.ts
 
     def advance(self, key: int) -> None:
@@ -120,7 +123,7 @@ class AccountState:
                 out[base + index] = self.running[at]
                 out[base + spans + index] = self.running[at + 1]
                 out[base + 2 * spans + index] = self.running[at + 2]
-            out[base + _PER_FLOW - 1] = self.totals[flow]
+            out[base + _PER_FLOW - 1] = min(self.totals[flow], ft.COUNT_CAP)
         return out
 
 
@@ -140,7 +143,8 @@ class FeatureStream:
 
     def __init__(self) -> None:
         self.accounts: dict[str, AccountState] = {}
-        self.pairs: dict[tuple[str, str], int] = {}
+        # Per ordered pair: how many payments, and the time of the last.
+        self.pairs: dict[tuple[str, str], tuple[int, int]] = {}
         self.last_ts: int | None = None
         self.position = 0
 
@@ -184,16 +188,19 @@ class FeatureStream:
             "near_threshold": ft.near_threshold(tx.amount),
             "round_amount": ft.round_amount(tx.amount),
             "self_transfer": 1.0 if tx.orig == tx.bene else 0.0,
-            "pair_prior": float(self.pairs.get((tx.orig, tx.bene), 0)),
+            "pair_prior": self._pair_count(tx.orig, tx.bene),
             "pair_reverse_prior": 0.0
             if tx.orig == tx.bene
-            else float(self.pairs.get((tx.bene, tx.orig), 0)),
+            else self._pair_count(tx.bene, tx.orig),
+            "pair_gap_days": self._pair_gap(tx),
             "orig_gap_days": _gap(orig, tx.ts, key),
             "bene_gap_days": _gap(bene, tx.ts, key),
             "orig_gap_in_days": _flow_gap(orig, IN, tx.ts, key),
             "orig_gap_out_days": _flow_gap(orig, OUT, tx.ts, key),
             "bene_gap_in_days": _flow_gap(bene, IN, tx.ts, key),
             "bene_gap_out_days": _flow_gap(bene, OUT, tx.ts, key),
+            "orig_prev_gap_out_days": _previous_gap(orig, OUT),
+            "bene_prev_gap_in_days": _previous_gap(bene, IN),
         }
         row.update(zip(_SIDE_NAMES[ft.Side.ORIG], _window_sums(orig, key), strict=True))
         row.update(zip(_SIDE_NAMES[ft.Side.BENE], _window_sums(bene, key), strict=True))
@@ -201,9 +208,18 @@ class FeatureStream:
             row[derived.name] = float(derived.formula(row))
         return row
 
+    def _pair_count(self, orig: str, bene: str) -> float:
+        count, _ = self.pairs.get((orig, bene), (0, 0))
+        return min(float(count), ft.COUNT_CAP)
+
+    def _pair_gap(self, tx: Transaction) -> float:
+        count, last = self.pairs.get((tx.orig, tx.bene), (0, 0))
+        return (tx.ts - last) / ft.DAY if count else -1.0
+
     def remember(self, tx: Transaction, key: int) -> None:
         pair = (tx.orig, tx.bene)
-        self.pairs[pair] = self.pairs.get(pair, 0) + 1
+        count, _ = self.pairs.get(pair, (0, 0))
+        self.pairs[pair] = (count + 1, tx.ts)
         self._add(tx.orig, Event(key, tx.ts, OUT, tx.bene, tx.amount, 0.0, tx.tran_id))
         self._add(tx.bene, Event(key, tx.ts, IN, tx.orig, tx.amount, 0.0, tx.tran_id))
 
@@ -233,3 +249,10 @@ def _flow_gap(state: AccountState | None, flow: int, ts: int, key: int) -> float
     if state.flow_keys[flow] < key - _DORMANCY or state.flow_ts[flow] <= 0:
         return -1.0
     return (ts - state.flow_ts[flow]) / ft.DAY
+
+
+def _previous_gap(state: AccountState | None, flow: int) -> float:
+    """Days between the account's two last events of ``flow``, -1 if fewer."""
+    if state is None or state.flow_prev_ts[flow] < 0:
+        return -1.0
+    return (state.flow_ts[flow] - state.flow_prev_ts[flow]) / ft.DAY

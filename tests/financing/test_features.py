@@ -81,9 +81,11 @@ def test_a_small_ledger_by_hand() -> None:
         tx("3", "a", "hub", 20.0, 2),
         tx("4", "hub", "a", 160.0, 3),
         tx("5", "hub", "c", 9_500.0, 40),
+        tx("6", "hub", "c", 10.0, 45),
     ]
     features = compute_features(ledger_of(rows)).rows(named=True)
     second, third, fourth, fifth = features[1], features[2], features[3], features[4]
+    sixth = features[5]
     assert second["bene_in_count_1d"] == 1.0  # the first payment, same second
     assert second["bene_in_new_party_7d"] == 1.0
     assert third["pair_prior"] == 1.0
@@ -97,6 +99,21 @@ def test_a_small_ledger_by_hand() -> None:
     assert fifth["orig_in_count_90d"] == 3.0
     assert fifth["orig_out_count_all"] == 1.0
     assert fifth["bene_gap_days"] == -1.0  # never seen before
+    assert third["pair_gap_days"] == 2.0
+    assert fifth["pair_gap_days"] == -1.0
+    assert third["orig_prev_gap_out_days"] == -1.0  # one earlier payment only
+    assert third["bene_prev_gap_in_days"] == 0.0  # hub's receipts on day 0 and 0
+    assert sixth["orig_prev_gap_out_days"] == 37.0  # hub paid on days 3 and 40
+    assert sixth["pair_gap_days"] == 5.0
+    np.testing.assert_allclose(streamed(rows), batched(ledger_of(rows)))
+
+
+def test_lifetime_and_pair_counts_stop_at_the_cap() -> None:
+    rows = [tx(str(n), "a", "b", 10.0, n) for n in range(6)]
+    last = compute_features(ledger_of(rows)).rows(named=True)[-1]
+    assert last["pair_prior"] == ft.COUNT_CAP
+    assert last["orig_out_count_all"] == ft.COUNT_CAP
+    assert last["orig_out_count_7d"] == 5.0  # windows are not capped
     np.testing.assert_allclose(streamed(rows), batched(ledger_of(rows)))
 
 
