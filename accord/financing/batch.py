@@ -15,6 +15,10 @@ machine.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -39,10 +43,15 @@ def with_order_key(ledger: pl.DataFrame) -> pl.DataFrame:
     """Row index and order key; the ledger must already be in time order."""
     if not ledger[TS].is_sorted():
         ledger = ledger.sort(TS, maintain_order=True)
-    position = pl.int_range(pl.len()).over(TS)
-    return ledger.with_row_index(_ROW).with_columns(
-        (pl.col(TS) * ft.ORDER_SLOTS + position).alias(KEY)
+    ts = ledger[TS].to_numpy()
+    # The position among equal timestamps; the frame is sorted by time, so
+    # it is the distance from the start of the run of equal stamps.
+    rows = np.arange(len(ts))
+    run_start = np.maximum.accumulate(
+        np.where(np.diff(ts, prepend=ts[:1] - 1) != 0, rows, 0)
     )
+    keys = ts * ft.ORDER_SLOTS + (rows - run_start)
+    return ledger.with_row_index(_ROW).with_columns(pl.Series(KEY, keys))
 
 
 def _account_codes(tx: pl.DataFrame) -> tuple[Ints, Ints]:
@@ -132,8 +141,8 @@ class _Events:
         running: Floats = before.to_numpy()
         return running
 
-    def slot(self, position: Ints, at: Ints) -> Ints:
-        """The running-sum row for ``position`` in the account of event ``at``."""
+    def slot(self, position: Ints, at: Ints | slice) -> Ints:
+        """The running-sum row for ``position`` in the account of event(s) ``at``."""
         found: Ints = position + self.dense[at]
         return found
 
@@ -158,6 +167,20 @@ _EVENT_COLUMNS = (
 )
 # Whose own flow a side reads: the sender's payments, the receiver's receipts.
 _OWN_FLOW = {ft.Side.ORIG: ft.Flow.OUT, ft.Side.BENE: ft.Flow.IN}
+_COLUMN = {name: index for index, name in enumerate(ft.FEATURE_NAMES)}
+
+
+def _window_span_of(side: ft.Side) -> tuple[int, int]:
+    """Where a side's window sums sit in ``FEATURE_NAMES``: adjacent, in
+    ``_EVENT_WINDOWS`` order (checked, as the writer relies on it)."""
+    names = [w.name for w in ft.WINDOW_SUMS if w.side is side]
+    first = _COLUMN[names[0]]
+    if [_COLUMN[n] - first for n in names] != list(range(len(names))):
+        raise AssertionError(f"the {side} window sums are not adjacent")
+    return first, first + len(names)
+
+
+_WINDOW_SPANS = {side: _window_span_of(side) for side in ft.Side}
 
 
 class _AccountWindows:
@@ -166,14 +189,14 @@ class _AccountWindows:
     memory; ``columns`` then picks each side's row for a block of
     transactions (one random read per side instead of one per window)."""
 
-    def __init__(self, events: _Events, ts: Ints, horizon: int) -> None:
+    def __init__(self, events: _Events, ts: Ints, horizon: int, threads: int) -> None:
         self.rows = len(ts)
         self.position = np.empty(2 * self.rows, dtype=np.int64)
         self.position[events.order] = np.arange(2 * self.rows)
-        self.per_event = self._per_event(events, ts, horizon)
+        self.per_event = self._per_event(events, ts, horizon, threads)
 
     @staticmethod
-    def _per_event(events: _Events, ts: Ints, horizon: int) -> Floats:
+    def _per_event(events: _Events, ts: Ints, horizon: int, threads: int) -> Floats:
         running = events.running_sums()
         starts = {
             days: events.start(ft.window_span(days, horizon))
@@ -189,16 +212,15 @@ class _AccountWindows:
         ]
         event_ts = ts[events.row]
         previous_gap = _previous_gap(events, event_ts)
-        count = len(event_ts)
-        values: Floats = np.empty((count, len(_EVENT_COLUMNS)))
-        for top in range(0, count, _BLOCK_ROWS):
-            at = np.arange(top, min(top + _BLOCK_ROWS, count))
+        values: Floats = np.empty((len(event_ts), len(_EVENT_COLUMNS)))
+
+        def fill(at: slice) -> None:
             upto = running[events.slot(events.end[at], at)]
+            block = values[at]
             sums = {
                 days: upto - running[events.slot(start[at], at)]
                 for days, start in starts.items()
             }
-            block = values[at[0] : at[-1] + 1]
             for index, w in enumerate(_EVENT_WINDOWS):
                 summed = sums[w.days][:, _MEASURES.index((w.flow, w.measure))]
                 if w.days == ft.ALL_HISTORY:
@@ -209,19 +231,25 @@ class _AccountWindows:
                 days_since = (event_ts[at] - event_ts[np.maximum(before, 0)]) / ft.DAY
                 block[:, index] = np.where(before >= recent[at], days_since, -1.0)
             block[:, -1] = previous_gap[at]
+
+        _in_blocks(len(event_ts), fill, threads)
         return values
 
-    def columns(self, rows: slice) -> dict[str, Floats]:
-        """The account features of transactions ``rows``, each side read
-        from its own event (the sender's outgoing, the receiver's incoming)."""
-        found: dict[str, Floats] = {}
+    def write(self, rows: slice, block: Floats) -> None:
+        """Write the account features of transactions ``rows`` into their
+        ``block`` of the matrix, each side read from its own event (the
+        sender's outgoing, the receiver's incoming). A side's window sums
+        are adjacent in both orders, so they go in as one slice."""
         for side, offset in ((ft.Side.ORIG, 0), (ft.Side.BENE, self.rows)):
             at = self.position[rows.start + offset : rows.stop + offset]
             picked = self.per_event[at]
-            for index, name in enumerate(_EVENT_COLUMNS[:-1]):
-                found[f"{side}_{name}"] = picked[:, index]
-            found[f"{side}_prev_gap_{_OWN_FLOW[side]}_days"] = picked[:, -1]
-        return found
+            first, last = _WINDOW_SPANS[side]
+            block[:, first:last] = picked[:, : len(_EVENT_WINDOWS)]
+            for index, name in enumerate(_EVENT_COLUMNS[len(_EVENT_WINDOWS) : -1]):
+                block[:, _COLUMN[f"{side}_{name}"]] = picked[
+                    :, len(_EVENT_WINDOWS) + index
+                ]
+            block[:, _COLUMN[f"{side}_prev_gap_{_OWN_FLOW[side]}_days"]] = picked[:, -1]
 
 
 def _previous_gap(events: _Events, event_ts: Ints) -> Floats:
@@ -313,15 +341,17 @@ def _row_features(amount: Floats, orig: Ints, bene: Ints) -> dict[str, Floats]:
     }
 
 
-def feature_array(tx: pl.DataFrame) -> Floats:
+def feature_array(tx: pl.DataFrame, threads: int | None = None) -> Floats:
     """Every feature of ``with_order_key(ledger)``: rows in order, columns in
     ``FEATURE_NAMES`` order, the matrix the scorer reads.
 
     The matrix is filled one block of rows at a time: the block and the
     block's temporaries stay in cache and in reused memory, where
     whole-column arrays would each be fresh memory, which costs more to
-    touch here than the arithmetic.
+    touch here than the arithmetic. ``threads`` blocks are filled at once
+    (default: one per CPU).
     """
+    threads = threads or os.cpu_count() or 1
     keys = tx[KEY].to_numpy()
     ts = tx[TS].to_numpy()
     amount = tx[AMOUNT].to_numpy().astype(np.float64)
@@ -329,18 +359,36 @@ def feature_array(tx: pl.DataFrame) -> Floats:
     per_row = _row_features(amount, orig, bene)
     per_row.update(_pair_history(orig, bene, ts))
     events = _Events(keys, orig, bene, amount)
-    windows = _AccountWindows(events, ts, int(keys[-1] - keys[0]) + 1)
+    windows = _AccountWindows(events, ts, int(keys[-1] - keys[0]) + 1, threads)
     values: Floats = np.empty((len(keys), len(ft.FEATURE_NAMES)))
-    for top in range(0, len(keys), _BLOCK_ROWS):
-        rows = slice(top, min(top + _BLOCK_ROWS, len(keys)))
-        columns = {name: column[rows] for name, column in per_row.items()}
-        columns.update(windows.columns(rows))
-        for derived in ft.DERIVED:
-            columns[derived.name] = derived.formula(columns)
+
+    def fill(rows: slice) -> None:
         block = values[rows]
-        for index, name in enumerate(ft.FEATURE_NAMES):
-            block[:, index] = columns[name]
+        for name, column in per_row.items():
+            block[:, _COLUMN[name]] = column[rows]
+        windows.write(rows, block)
+        named = {name: block[:, index] for name, index in _COLUMN.items()}
+        for derived in ft.DERIVED:
+            block[:, _COLUMN[derived.name]] = derived.formula(named)
+
+    _in_blocks(len(keys), fill, threads)
     return values
+
+
+def _in_blocks(count: int, fill: Callable[[slice], None], threads: int) -> None:
+    """Call ``fill`` on every block of ``count`` rows. NumPy releases the
+    GIL inside its loops, so threads keep several cores busy."""
+    blocks = [
+        slice(top, min(top + _BLOCK_ROWS, count))
+        for top in range(0, count, _BLOCK_ROWS)
+    ]
+    if threads <= 1:
+        for block in blocks:
+            fill(block)
+        return
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in pool.map(fill, blocks):
+            pass
 
 
 def compute_features(ledger: pl.DataFrame) -> pl.DataFrame:

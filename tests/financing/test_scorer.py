@@ -12,7 +12,13 @@ import pytest
 from accord.errors import InvalidData, SourceError
 from accord.financing import service
 from accord.financing.ledger import transactions_of
-from accord.financing.scorer import ScoringModel, TrainingParams, best_threshold
+from accord.financing.scorer import (
+    EARLY_STOP_EVERY,
+    EARLY_STOP_MARGIN,
+    ScoringModel,
+    TrainingParams,
+    best_threshold,
+)
 from accord.financing.watch import Watcher
 from tests.financing.support import AMLSIM_2019_EXCERPT, AMLSIM_EXCERPT
 
@@ -101,3 +107,28 @@ def test_streaming_scores_equal_batch_scores(model_path: Path) -> None:
     learned = {a.tran_ids[0] for a in alerts if a.typology == "learned_score"}
     assert learned == set(batch.filter(pl.col("flagged") == 1)["tran_id"].to_list())
     assert len(watcher.latencies) == 3_000
+
+
+def test_early_stopped_scores_keep_the_flags(model_path: Path) -> None:
+    """Cutting clear cases short must not move a row across the threshold."""
+    model = ScoringModel.load(model_path)
+    assert model.early_stop == (EARLY_STOP_EVERY, EARLY_STOP_MARGIN)
+    _, matrix = service.feature_matrix(service.load(AMLSIM_EXCERPT, "amlsim"))
+    # This small test model never reaches the default margin; a tight one
+    # exercises the same mechanism.
+    fast = ScoringModel(model.booster, model.threshold, early_stop=(5, 7.0))
+    full = ScoringModel(model.booster, model.threshold, early_stop=(0, 0.0))
+    fast, exact = fast.predict(matrix), full.predict(matrix)
+    assert not np.array_equal(fast, exact)  # some rows really were cut short
+    flips = (fast >= model.threshold) != (exact >= model.threshold)
+    assert int(flips.sum()) <= len(matrix) // 1000
+
+
+def test_a_model_file_without_early_stopping_scores_every_tree(
+    model_path: Path, tmp_path: Path
+) -> None:
+    document = json.loads(model_path.read_text())
+    del document["early_stop"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(document))
+    assert ScoringModel.load(old).early_stop == (0, 0.0)
