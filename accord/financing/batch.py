@@ -391,6 +391,15 @@ def _in_blocks(count: int, fill: Callable[[slice], None], threads: int) -> None:
             pass
 
 
+def feature_rows(ledger: pl.DataFrame) -> tuple[pl.Series, Floats]:
+    """Transaction ids in time order and their feature matrix, without a
+    frame in between (the scorer reads the matrix as it is)."""
+    tx = with_order_key(ledger)
+    if tx.height == 0:
+        return tx[TRAN_ID], np.empty((0, len(ft.FEATURE_NAMES)))
+    return tx[TRAN_ID], feature_array(tx)
+
+
 def compute_features(ledger: pl.DataFrame) -> pl.DataFrame:
     """``tran_id`` and every feature, one row per transaction in time order."""
     tx = with_order_key(ledger)

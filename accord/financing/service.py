@@ -19,8 +19,7 @@ import polars as pl
 
 from accord.detectors.runner import stamp
 from accord.errors import InvalidData
-from accord.financing import features as ft
-from accord.financing.batch import compute_features
+from accord.financing.batch import feature_rows
 from accord.financing.camt import iter_camt_transactions, read_camt_ledger
 from accord.financing.formats import ColumnMapping
 from accord.financing.ledger import LABEL, TRAN_ID, Transaction, in_time_order
@@ -53,8 +52,7 @@ def load(path: Path, fmt: str, mapping: ColumnMapping | None = None) -> pl.DataF
 
 def feature_matrix(ledger: pl.DataFrame) -> tuple[pl.Series, npt.NDArray[np.float64]]:
     """Transaction ids and the feature matrix, rows in the ledger's order."""
-    table = compute_features(ledger)
-    return table[TRAN_ID], table.select(ft.FEATURE_NAMES).to_numpy()
+    return feature_rows(ledger)
 
 
 def train_model(

@@ -214,6 +214,13 @@ def scatter_gather(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit
 def cycle(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit | None:
     """Money that returns to its sender through a chain of earlier payments."""
     lim = m.limits
+    # A cycle needs the receiver to have paid, and the sender to have been
+    # paid, within the cycle window; the running counts tell at no cost,
+    # and most payments stop here.
+    if m.flows_at_most(tx.bene, OUT, lim.cycle_days, 0) or m.flows_at_most(
+        tx.orig, IN, lim.cycle_days, 0
+    ):
+        return None
     start = key - ft.window_span(lim.cycle_days, 0)
     search = _Search(tx.bene, start, lim.search_budget, lim.fan_scan)
     path = _path_back(m, tx.orig, key, lim.cycle_max_length - 1, search)
@@ -332,10 +339,14 @@ class TypologyMonitor:
         Reads the stream's running window counts, which already include the
         current transaction; False (check properly) for windows it lacks.
         """
-        days = self.limits.window_days
+        return self.flows_at_most(account, IN, self.limits.window_days, count)
+
+    def flows_at_most(self, account: str, flow: int, days: int, count: int) -> bool:
+        """At most ``count`` payments of ``flow`` within ``days`` (False, check
+        properly, for windows the stream does not keep)."""
         if days not in ft.WINDOW_DAYS:
             return False
-        return self.accounts[account].window_count(days, IN) <= count
+        return self.accounts[account].window_count(days, flow) <= count
 
     def observe(
         self, tx: Transaction, key: int, last_seen: dict[str, int | None]

@@ -24,13 +24,18 @@ import lightgbm as lgb
 import numpy as np
 import polars as pl
 
-from accord.financing.batch import compute_features
 from accord.financing.ledger import transactions_of
 from accord.financing.scorer import ScoringModel, TrainingParams, best_threshold, train
 from accord.financing.service import feature_matrix, load
 from accord.financing.watch import Watcher
 from benchmarks.financing.baseline import baseline_features
-from benchmarks.financing.metrics import account_level, prf, sar_accounts
+from benchmarks.financing.metrics import (
+    account_level,
+    false_positive_kinds,
+    label_ceiling,
+    prf,
+    sar_accounts,
+)
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "financing"
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "financing.json"
@@ -91,6 +96,24 @@ def on_samples(
     return results
 
 
+def early_stopping_effect(
+    model: ScoringModel, matrix: np.ndarray, labels: np.ndarray
+) -> dict[str, Any]:
+    """How many test flags prediction early stopping moves, against scoring
+    every tree, and the F1 both ways."""
+    every_tree = ScoringModel(model.booster, model.threshold, early_stop=(0, 0.0))
+    fast = model.predict(matrix) >= model.threshold
+    full = every_tree.predict(matrix) >= model.threshold
+    truth = labels == 1
+    return {
+        "setting": list(model.early_stop),
+        "flags_moved": int((fast != full).sum()),
+        "positives_moved": int(((fast != full) & truth).sum()),
+        "f1_early_stopped": prf(truth, fast)["f1"],
+        "f1_every_tree": prf(truth, full)["f1"],
+    }
+
+
 def batch_speed(
     path: Path, model: ScoringModel, booster: lgb.Booster
 ) -> dict[str, Any]:
@@ -98,11 +121,15 @@ def batch_speed(
     ledger = load(path, "amlsim")
     load_s = time.perf_counter() - start
     start = time.perf_counter()
-    table = compute_features(ledger)
+    _, matrix = feature_matrix(ledger)
     features_s = time.perf_counter() - start
     start = time.perf_counter()
-    model.predict(table.drop("tran_id").to_numpy())
+    model.predict(matrix)
     predict_s = time.perf_counter() - start
+    every_tree = ScoringModel(model.booster, model.threshold, early_stop=(0, 0.0))
+    start = time.perf_counter()
+    every_tree.predict(matrix)
+    every_tree_s = time.perf_counter() - start
     start = time.perf_counter()
     booster.predict(baseline_features(ledger))
     baseline_s = time.perf_counter() - start
@@ -112,6 +139,7 @@ def batch_speed(
         "load_seconds": round(load_s, 2),
         "accord_features_seconds": round(features_s, 2),
         "accord_predict_seconds": round(predict_s, 2),
+        "accord_predict_every_tree_seconds": round(every_tree_s, 2),
         "accord_score_tx_per_s": round(n / (features_s + predict_s)),
         "accord_load_and_score_tx_per_s": round(n / (load_s + features_s + predict_s)),
         "baseline_features_and_predict_tx_per_s": round(n / baseline_s),
@@ -164,7 +192,12 @@ def main() -> None:
                 test, np.asarray(booster.predict(theirs[cut:])), threshold, bad
             ),
         },
+        "accord_false_positives": false_positive_kinds(
+            test, model.predict(ours[cut:]) >= model.threshold, path.parent
+        ),
+        "label_ceiling": label_ceiling(test, path.parent),
         "accord_threshold": round(model.threshold, 4),
+        "early_stopping": early_stopping_effect(model, ours[cut:], labels[cut:]),
         "accord_train_seconds": round(train_s, 1),
         "amlsim_samples_2019": on_samples(model, booster, threshold),
         "batch": batch_speed(path, model, booster),
