@@ -48,6 +48,9 @@ class AccountState:
     """
 
     events: list[Event] = field(default_factory=list)
+    # The same events' incoming ones, for searches that walk back along
+    # payments received (cycles); trimmed with ``events``.
+    inflows: list[Event] = field(default_factory=list)
     base: int = 0  # how many events were forgotten before events[0]
     starts: list[int] = field(default_factory=lambda: [0] * len(_SPANS))
     running: list[float] = field(default_factory=lambda: [0.0] * (6 * len(_SPANS)))
@@ -61,6 +64,8 @@ class AccountState:
 
     def append(self, event: Event) -> None:
         self.events.append(event)
+        if event.flow == IN:
+            self.inflows.append(event)
         offset = event.flow * 3
         for index in range(len(_SPANS)):
             at = index * 6 + offset
@@ -91,6 +96,13 @@ class AccountState:
         oldest = min(self.starts)
         if oldest - self.base > _COMPACT_AFTER:
             del self.events[: oldest - self.base]
+            kept = self.events[0].key if self.events else None
+            forgotten = 0
+            while forgotten < len(self.inflows) and (
+                kept is None or self.inflows[forgotten].key < kept
+            ):
+                forgotten += 1
+            del self.inflows[:forgotten]
             self.base = oldest
 
     def window_count(self, days: int, flow: int) -> float:

@@ -16,7 +16,7 @@ The learned scorer weighs the same signals against each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from accord.financing import features as ft
 from accord.financing.ledger import Transaction
@@ -246,6 +246,18 @@ class _Search:
     start: int
     budget: int
     fan: int
+    # Accounts already searched: the latest ``before`` and the depth they
+    # were searched with. A repeat with an earlier ``before`` and less depth
+    # would mostly walk the same payments again (it may only reach older
+    # ones the fan limit cut off), so the budget goes to new accounts.
+    searched: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def already_covered(self, node: str, before: int, depth: int) -> bool:
+        seen = self.searched.get(node)
+        if seen is not None and seen[0] >= before and seen[1] >= depth:
+            return True
+        self.searched[node] = (before, depth)
+        return False
 
 
 def _earlier_payers(
@@ -253,10 +265,10 @@ def _earlier_payers(
 ) -> Iterator[Event]:
     """The account's latest in-payments before ``before``, newest first."""
     looked = 0
-    for event in reversed(state.events):
+    for event in reversed(state.inflows):
         if event.key < search.start or looked >= search.fan:
             return
-        if event.flow == IN and event.key < before:
+        if event.key < before:
             looked += 1
             yield event
 
@@ -272,6 +284,8 @@ def _path_back(
     """
     state = m.accounts.get(node)
     if depth <= 0 or search.budget <= 0 or state is None:
+        return None
+    if search.already_covered(node, before, depth):
         return None
     search.budget -= 1
     for event in _earlier_payers(state, before, search):
