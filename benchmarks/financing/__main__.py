@@ -74,17 +74,26 @@ def on_samples(
     results: dict[str, Any] = {}
     for name in SAMPLES:
         ledger, bad = _sample(name)
-        _, matrix = feature_matrix(ledger)
-        results[name] = {
-            "accord": evaluate(ledger, model.predict(matrix), model.threshold, bad),
-            "baseline": evaluate(
-                ledger,
-                np.asarray(booster.predict(baseline_features(ledger))),
-                threshold,
-                bad,
-            ),
-        }
+        results[name] = both_models(ledger, bad, model, booster, threshold)
     return results
+
+
+def both_models(
+    ledger: pl.DataFrame,
+    bad: set[str],
+    model: ScoringModel,
+    booster: lgb.Booster,
+    threshold: float,
+) -> dict[str, Any]:
+    """Accord's model and the baseline, each at its own threshold, on one
+    labelled ledger."""
+    baseline_scores = np.asarray(booster.predict(baseline_features(ledger)))
+    return {
+        "accord": evaluate(
+            ledger, model.predict(feature_matrix(ledger)[1]), model.threshold, bad
+        ),
+        "baseline": evaluate(ledger, baseline_scores, threshold, bad),
+    }
 
 
 def early_stopping_effect(
@@ -135,17 +144,9 @@ def across_samples() -> dict[str, Any]:
         for tested_on, (test, bad) in samples.items():
             if tested_on == trained_on:
                 continue
-            results[f"{trained_on} -> {tested_on}"] = {
-                "accord": evaluate(
-                    test, model.predict(feature_matrix(test)[1]), model.threshold, bad
-                ),
-                "baseline": evaluate(
-                    test,
-                    np.asarray(booster.predict(baseline_features(test))),
-                    threshold,
-                    bad,
-                ),
-            }
+            results[f"{trained_on} -> {tested_on}"] = both_models(
+                test, bad, model, booster, threshold
+            )
     return results
 
 
