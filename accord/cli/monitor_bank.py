@@ -1,7 +1,8 @@
 """``accord monitor bank``: hash banks of known propaganda.
 
 Banks live in the workspace (``<workspace>/hashbanks``); see
-``accord.monitoring.hashing`` for formats and matching rules.
+``accord.monitoring.hashing`` for formats and matching rules. Every command
+acts as the local operator and is audited in the workspace's store.
 """
 
 from __future__ import annotations
@@ -20,16 +21,20 @@ from accord.monitoring.hashing.bank import BankKind
 from accord.monitoring.hashing.formats import BankFileFormat, ImportDefaults
 from accord.monitoring.hashing.matcher import BankMatch
 from accord.monitoring.hashing.pdq import hash_image_file
-from accord.monitoring.hashing.service import HashBanks
+from accord.monitoring.hashing.service import HashBanks, NewBank
 from accord.monitoring.hashing.state import QuarantinePolicy, Verdict
+from accord.store import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = [item.value for item in BankFileFormat]
 FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
 
 
-def _banks(state: CliContext) -> HashBanks:
-    return HashBanks.from_settings(state.settings)
+def _banks(state: CliContext) -> tuple[HashBanks, Actor]:
+    """The workspace's banks, audited in its store, and the local operator."""
+    service = state.service()
+    banks = HashBanks.from_settings(service.settings, service.store.record)
+    return banks, service.local_actor()
 
 
 def provenance_options(command: F) -> F:
@@ -112,14 +117,9 @@ def bank_create(
 ) -> None:
     """Create an empty bank."""
     policy = QuarantinePolicy(flood_window, flood_max, max_dismissals)
-    created = _banks(state).create(
-        name,
-        BankKind(kind),
-        threshold=threshold,
-        negative=negative,
-        description=description,
-        policy=policy,
-    )
+    banks, actor = _banks(state)
+    new = NewBank(name, BankKind(kind), threshold, negative, description, policy)
+    created = banks.create(actor, new)
     role = "negative " if negative else ""
     click.echo(
         f"created {role}{kind} bank {name} (threshold {created.config.threshold:g})"
@@ -144,17 +144,15 @@ def bank_configure(
     max_dismissals: int | None,
 ) -> None:
     """Change a bank's threshold, description or quarantine policy."""
-    banks = _banks(state)
-    policy = None
-    if (flood_window, flood_max, max_dismissals) != (None, None, None):
-        old = banks.get(name).state.policy
-        policy = QuarantinePolicy(
-            flood_window or old.window_seconds,
-            flood_max or old.max_matches,
-            max_dismissals or old.max_dismissals,
-        )
+    banks, actor = _banks(state)
+    limits = {
+        "window_seconds": flood_window,
+        "max_matches": flood_max,
+        "max_dismissals": max_dismissals,
+    }
+    policy = {field: value for field, value in limits.items() if value is not None}
     changed = banks.configure(
-        name, threshold=threshold, description=description, policy=policy
+        actor, name, threshold=threshold, description=description, policy=policy
     )
     click.echo(
         f"{name}: threshold {changed.config.threshold:g}, "
@@ -169,7 +167,8 @@ def bank_configure(
 @pass_cli
 def bank_list(state: CliContext, as_json: bool) -> None:
     """The workspace's banks."""
-    summaries = _banks(state).summaries()
+    banks, actor = _banks(state)
+    summaries = banks.summaries(actor)
     if as_json:
         echo_json([s.to_dict() for s in summaries])
         return
@@ -211,7 +210,8 @@ def bank_add(
     if not entries:
         raise click.UsageError("give hashes, texts or --image files")
     defaults = _defaults(state, source, agency, added, label)
-    count = _banks(state).add(name, entries, defaults)
+    banks, actor = _banks(state)
+    count = banks.add(actor, name, entries, defaults)
     click.echo(f"{name}: {count} added, {len(entries) - count} already present")
 
 
@@ -234,7 +234,8 @@ def bank_import(
     """Import a CSV, JSON-lines or ThreatExchange-style file; all or nothing."""
     defaults = _defaults(state, source or path.name, agency, added, label)
     chosen = BankFileFormat(fmt) if fmt else None
-    result = _banks(state).import_file(name, path, defaults, chosen)
+    banks, actor = _banks(state)
+    result = banks.import_file(actor, name, path, defaults, chosen)
     click.echo(
         f"{name}: read {result.read}, added {result.added}, "
         f"already present {result.skipped}"
@@ -251,7 +252,8 @@ def bank_import(
 @pass_cli
 def bank_export(state: CliContext, name: str, path: Path, fmt: str) -> None:
     """Write a bank with provenance (text banks: signatures, never text)."""
-    count = _banks(state).export(name, path, BankFileFormat(fmt))
+    banks, actor = _banks(state)
+    count = banks.export(actor, name, path, BankFileFormat(fmt))
     click.echo(f"{name}: wrote {count} entries to {path}")
 
 
@@ -279,20 +281,23 @@ def bank_match(
     as_json: bool,
 ) -> None:
     """Match PDQ hashes, images or texts against the banks."""
-    banks = _banks(state)
+    if not (hashes or images or texts or text_files):
+        raise click.UsageError("give hashes, --image, --text or --text-file")
+    banks, actor = _banks(state)
     rows: list[tuple[str, list[BankMatch]]] = []
     if hashes:
-        rows += zip(hashes, banks.match_hashes(list(hashes), bank_name), strict=True)
+        found_hashes = banks.match_hashes(actor, list(hashes), bank_name)
+        rows += zip(hashes, found_hashes, strict=True)
     if images:
-        for found in banks.match_images(list(images), bank_name, dihedral=dihedral):
+        paths = list(images)
+        for found in banks.match_images(actor, paths, bank_name, dihedral=dihedral):
             label = f"{found.path.name} (pdq {found.pdq.hex[:12]}…)"
             rows.append((label, found.matches))
     bodies = [*texts, *(p.read_text(encoding="utf-8") for p in text_files)]
     if bodies:
         labels = [f"text #{n}" for n in range(1, len(bodies) + 1)]
-        rows += zip(labels, banks.match_texts(bodies, bank_name), strict=True)
-    if not rows:
-        raise click.UsageError("give hashes, --image, --text or --text-file")
+        found_texts = banks.match_texts(actor, bodies, bank_name)
+        rows += zip(labels, found_texts, strict=True)
     if as_json:
         echo_json(
             [{"query": q, "matches": [m.to_dict() for m in ms]} for q, ms in rows]
@@ -323,9 +328,8 @@ def _print_matches(rows: list[tuple[str, list[BankMatch]]]) -> None:
 def _feedback(
     state: CliContext, name: str, key: str, verdict: Verdict, subject: str, note: str
 ) -> None:
-    quarantined = _banks(state).feedback(
-        name, key, verdict, actor=state.settings.actor, subject=subject, note=note
-    )
+    banks, actor = _banks(state)
+    quarantined = banks.feedback(actor, name, key, verdict, subject=subject, note=note)
     click.echo(f"{name}: {verdict.value} recorded for {key}")
     if quarantined:
         click.echo(f"{name}: {key} is now quarantined (too many dismissals)")
@@ -364,7 +368,8 @@ def bank_dismiss(
 @pass_cli
 def bank_quarantine(state: CliContext, name: str, key: str, reason: str) -> None:
     """Stop KEY from producing findings until it is released."""
-    _banks(state).quarantine(name, key, actor=state.settings.actor, reason=reason)
+    banks, actor = _banks(state)
+    banks.quarantine(actor, name, key, reason=reason)
     click.echo(f"{name}: {key} quarantined")
 
 
@@ -374,7 +379,8 @@ def bank_quarantine(state: CliContext, name: str, key: str, reason: str) -> None
 @pass_cli
 def bank_release(state: CliContext, name: str, key: str) -> None:
     """Put a quarantined KEY back into matching."""
-    _banks(state).release(name, key)
+    banks, actor = _banks(state)
+    banks.release(actor, name, key)
     click.echo(f"{name}: {key} released")
 
 
@@ -383,4 +389,5 @@ def bank_release(state: CliContext, name: str, key: str) -> None:
 @pass_cli
 def bank_show(state: CliContext, name: str) -> None:
     """A bank's settings, quarantined hashes and feedback, as JSON."""
-    echo_json(_banks(state).report(name))
+    banks, actor = _banks(state)
+    echo_json(banks.report(actor, name))

@@ -47,6 +47,9 @@ class AuditAction(StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login.failed"
     ACCOUNT = "account"
+    BANK_READ = "bank.read"
+    BANK_CHANGE = "bank.change"
+    BANK_MATCH = "bank.match"
 
 
 @dataclass(frozen=True, slots=True)

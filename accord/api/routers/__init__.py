@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from accord.api.routers import (
     audit,
+    banks,
     datasets,
     entities,
     findings,
@@ -28,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     run.router,
     screen.router,
     travel.router,
+    banks.router,
     audit.router,
     psi.router,
     sharing.router,

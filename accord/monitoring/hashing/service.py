@@ -1,14 +1,20 @@
-"""Hash-bank operations, as the CLI (and later the API) call them.
+"""Hash-bank operations, as the CLI and the HTTP API call them.
 
 Every operation loads what it needs from the workspace, changes it in
 memory and saves it atomically, so a failed import or a refused file leaves
 the banks exactly as they were.
+
+The audit log must hold every read, match, export and import, and banks live
+outside the store, so each operation takes the acting ``Actor`` and writes one
+record through its ``AuditRecorder`` (``Store.record``): operation, bank and
+counts, never a hash or text, which the log's readers may not be cleared for.
+Records are written after the work and before any result is returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -50,8 +56,16 @@ from accord.monitoring.hashing.state import (
 from accord.monitoring.hashing.storage import BankStorage, banks_root
 from accord.monitoring.hashing.text import required_signature
 from accord.settings import Settings
+from accord.store import Actor
+from accord.store.audit import AuditAction
 
 Clock = Callable[[], datetime]
+ALL_BANKS = "banks"
+"""The audit target of an operation over every bank of the workspace."""
+
+
+AuditRecorder = Callable[[Actor, AuditAction, str, Mapping[str, Any]], None]
+"""Where bank operations are audited: ``Store.record``, or a list in tests."""
 
 
 def utc_now() -> datetime:
@@ -70,10 +84,7 @@ class BankSummary:
     description: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            **{k: getattr(self, k) for k in self.__slots__},
-            "kind": self.kind.value,
-        }
+        return {**asdict(self), "kind": self.kind.value}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +99,11 @@ class ImportResult:
         """Entries already in the bank (or repeated in the file)."""
         return self.read - self.added
 
+    def counts(self) -> dict[str, int]:
+        """The figures the audit log keeps of an import; never the entries."""
+        figures = {**asdict(self), "skipped": self.skipped}
+        return {key: figures[key] for key in ("read", "added", "skipped", "ignored")}
+
 
 @dataclass(frozen=True, slots=True)
 class ImageMatches:
@@ -96,91 +112,112 @@ class ImageMatches:
     matches: list[BankMatch]
 
 
-class HashBanks:
-    """The banks of one workspace."""
+@dataclass(frozen=True, slots=True)
+class NewBank:
+    """A bank to create: its name and kind, the rest defaulted by kind."""
 
-    def __init__(self, storage: BankStorage, clock: Clock = utc_now) -> None:
+    name: str
+    kind: BankKind = BankKind.PDQ
+    threshold: float | None = None
+    negative: bool = False
+    description: str = ""
+    policy: QuarantinePolicy | None = None
+
+
+class HashBanks:
+    """The banks of one workspace, and where their operations are audited."""
+
+    def __init__(
+        self, storage: BankStorage, audit: AuditRecorder, clock: Clock = utc_now
+    ) -> None:
         self.storage = storage
+        self.audit = audit
         self.clock = clock
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> HashBanks:
-        return cls(BankStorage(banks_root(settings)))
+    def from_settings(cls, settings: Settings, audit: AuditRecorder) -> HashBanks:
+        return cls(BankStorage(banks_root(settings)), audit)
 
-    def create(
-        self,
-        name: str,
-        kind: BankKind,
-        *,
-        threshold: float | None = None,
-        negative: bool = False,
-        description: str = "",
-        policy: QuarantinePolicy | None = None,
-    ) -> Bank:
+    def _record(
+        self, actor: Actor, action: AuditAction, bank: str | None, /, **detail: Any
+    ) -> None:
+        target = ALL_BANKS if bank is None else f"bank:{bank}"
+        self.audit(actor, action, target, detail)
+
+    def _changed(self, actor: Actor, bank: str, op: str, /, **counts: Any) -> None:
+        self._record(actor, AuditAction.BANK_CHANGE, bank, operation=op, **counts)
+
+    def create(self, actor: Actor, new: NewBank) -> Bank:
+        kind = new.kind
+        threshold = default_threshold(kind) if new.threshold is None else new.threshold
+        created = timestamp(self.clock())
         config = BankConfig(
-            name=name,
-            kind=kind,
-            threshold=default_threshold(kind) if threshold is None else threshold,
-            negative=negative,
-            description=description,
-            created=timestamp(self.clock()),
+            new.name, kind, threshold, new.negative, new.description, created
         )
         bank = Bank.empty(config)
-        if policy is not None:
-            bank.state.policy = policy
-        with self.storage.locked(name):
-            if self.storage.exists(name):
-                raise InvalidData(f"hash bank {name!r} already exists")
+        if new.policy is not None:
+            bank.state.policy = new.policy
+        with self.storage.locked(new.name):
+            if self.storage.exists(new.name):
+                raise InvalidData(f"hash bank {new.name!r} already exists")
             self.storage.save(bank, data_changed=True)
+        self._changed(actor, new.name, "create", kind=kind.value, negative=new.negative)
         return bank
 
     def configure(
         self,
+        actor: Actor,
         name: str,
         *,
         threshold: float | None = None,
         description: str | None = None,
-        policy: QuarantinePolicy | None = None,
+        policy: Mapping[str, int] | None = None,
     ) -> Bank:
-        """Change a bank's threshold, description or quarantine policy."""
-        changes: dict[str, Any] = {}
-        if threshold is not None:
-            changes["threshold"] = threshold
-        if description is not None:
-            changes["description"] = description
+        """Change a bank's threshold, description or quarantine policy; ``policy``
+        names only the fields to change, applied under the bank's lock."""
+        given: dict[str, Any] = {"threshold": threshold, "description": description}
+        changes = {key: value for key, value in given.items() if value is not None}
         self.storage.config(name)  # NotFound before anything is locked
         with self.storage.locked(name):
             bank = self.storage.load(name)
             bank.config = replace(bank.config, **changes)
-            if policy is not None:
-                bank.state.policy = policy
+            if policy:
+                bank.state.policy = replace(bank.state.policy, **policy)
             self.storage.save(bank, data_changed=False)
+        changed = sorted([*changes, *(policy or {})])
+        self._changed(actor, name, "configure", changed=changed)
         return bank
 
-    def get(self, name: str) -> Bank:
-        return self.storage.load(name)
+    def get(self, actor: Actor, name: str) -> Bank:
+        bank = self.storage.load(name)
+        self._record(actor, AuditAction.BANK_READ, name, operation="get")
+        return bank
 
-    def report(self, name: str) -> dict[str, Any]:
+    def report(self, actor: Actor, name: str) -> dict[str, Any]:
         """Settings, quarantines and feedback tallies, from ``bank.json``."""
         config, count, state = self.storage.describe(name)
         tallies = {item.key: state.tally(item.key) for item in state.feedback}
+        self._record(actor, AuditAction.BANK_READ, name, operation="report")
         return {
             "config": config.to_dict(),
             "count": count,
             "policy": state.policy.to_dict(),
-            "quarantined": {
-                key: {"reason": q.reason, "since": q.since, "by": q.by}
-                for key, q in state.quarantined.items()
-            },
+            "quarantined": {k: asdict(q) for k, q in state.quarantined.items()},
             "feedback": {
                 key: {"confirmed": c, "dismissed": d} for key, (c, d) in tallies.items()
             },
         }
 
-    def summaries(self) -> list[BankSummary]:
-        return [_summary(*self.storage.describe(name)) for name in self.storage.names()]
+    def summaries(self, actor: Actor) -> list[BankSummary]:
+        found = [_summary(*self.storage.describe(n)) for n in self.storage.names()]
+        self._record(
+            actor, AuditAction.BANK_READ, None, operation="list", banks=len(found)
+        )
+        return found
 
-    def add(self, name: str, values: Sequence[str], defaults: ImportDefaults) -> int:
+    def add(
+        self, actor: Actor, name: str, values: Sequence[str], defaults: ImportDefaults
+    ) -> int:
         """Add hashes (PDQ hex) or texts (text bank); returns how many were new."""
         rows: Rows
         if self.storage.config(name).kind is BankKind.PDQ:
@@ -188,10 +225,13 @@ class HashBanks:
         else:
             rows = np.stack([required_signature(text) for text in values])
         provenance = [_default_provenance(defaults)] * len(rows)
-        return self._add(name, rows, provenance)
+        result = ImportResult(name, len(rows), self._add(name, rows, provenance))
+        self._changed(actor, name, "add", **result.counts())
+        return result.added
 
     def import_file(
         self,
+        actor: Actor,
         name: str,
         path: Path,
         defaults: ImportDefaults,
@@ -201,9 +241,13 @@ class HashBanks:
         if not path.is_file():
             raise NotFound(f"no such file: {path}")
         kind = self.storage.config(name).kind
-        entries = read_entries(path, kind, fmt or detect_format(path), defaults)
+        fmt = fmt or detect_format(path)
+        entries = read_entries(path, kind, fmt, defaults)
         added = self._add(name, entries.rows, entries.provenance)
-        return ImportResult(name, len(entries.rows), added, entries.ignored)
+        result = ImportResult(name, len(entries.rows), added, entries.ignored)
+        counts = result.counts()
+        self._changed(actor, name, "import", file=path.name, format=fmt.value, **counts)
+        return result
 
     def _add(self, name: str, rows: Rows, provenance: list[Provenance]) -> int:
         with self.storage.locked(name):
@@ -213,14 +257,20 @@ class HashBanks:
                 self.storage.save(bank, data_changed=True)
         return added
 
-    def export(self, name: str, path: Path, fmt: BankFileFormat) -> int:
-        return write_entries(self.storage.load(name), path, fmt)
+    def export(self, actor: Actor, name: str, path: Path, fmt: BankFileFormat) -> int:
+        count = write_entries(self.storage.load(name), path, fmt)
+        where = {"operation": "export", "path": str(path), "format": fmt.value}
+        self._record(actor, AuditAction.EXPORT, name, entries=count, **where)
+        return count
 
-    def _matcher(self, bank: str | None) -> BankMatcher:
+    def _matcher(self, bank: str | None, kind: BankKind) -> BankMatcher:
         """Every bank, or one bank plus the workspace's negative banks: a
-        benign image stays benign whichever bank is asked."""
+        benign image stays benign whichever bank is asked. A named bank of
+        the other kind is refused rather than silently matching nothing."""
         if bank is not None:
-            self.storage.load(bank)  # NotFound names the known banks
+            named = self.storage.config(bank)  # NotFound names the known banks
+            if named.kind is not kind:
+                raise InvalidData(f"hash bank {bank!r} holds {named.kind.value} data")
         loaded = [self.storage.load(name) for name in self.storage.names()]
         chosen = [b for b in loaded if bank in (None, b.name) or b.config.negative]
         for each in chosen:
@@ -233,24 +283,40 @@ class HashBanks:
                 merge = partial(_absorb, bank.state, matcher.moment)
                 self.storage.update_state(bank.name, merge)
 
-    def match_hashes(
-        self, hexes: Sequence[str], bank: str | None = None
+    def _matched(
+        self,
+        actor: Actor,
+        bank: str | None,
+        matcher: BankMatcher,
+        found: list[list[BankMatch]],
     ) -> list[list[BankMatch]]:
-        matcher = self._matcher(bank)
-        found = matcher.match_pdq(hexes)
+        """Save the flood-guard history, then audit counts only: queries, how
+        many matched and how many entries; then hand the matches back."""
         self._persist(matcher)
+        hits = sum(1 for matches in found if matches)
+        counts = {"queries": len(found), "hits": hits, "matches": sum(map(len, found))}
+        self._record(actor, AuditAction.BANK_MATCH, bank, operation="match", **counts)
         return found
+
+    def match_hashes(
+        self, actor: Actor, hexes: Sequence[str], bank: str | None = None
+    ) -> list[list[BankMatch]]:
+        matcher = self._matcher(bank, BankKind.PDQ)
+        return self._matched(actor, bank, matcher, matcher.match_pdq(hexes))
 
     def match_texts(
-        self, texts: Sequence[str], bank: str | None = None
+        self, actor: Actor, texts: Sequence[str], bank: str | None = None
     ) -> list[list[BankMatch]]:
-        matcher = self._matcher(bank)
-        found = matcher.match_texts(texts)
-        self._persist(matcher)
-        return found
+        matcher = self._matcher(bank, BankKind.TEXT)
+        return self._matched(actor, bank, matcher, matcher.match_texts(texts))
 
     def match_images(
-        self, paths: Sequence[Path], bank: str | None = None, *, dihedral: bool = False
+        self,
+        actor: Actor,
+        paths: Sequence[Path],
+        bank: str | None = None,
+        *,
+        dihedral: bool = False,
     ) -> list[ImageMatches]:
         """Hash and match image files; ``dihedral`` also tries the seven
         rotations and flips, since PDQ is not rotation-invariant."""
@@ -259,42 +325,47 @@ class HashBanks:
             [h.hex for h in dihedral_hashes(load_rgb(path))] if dihedral else [h.hex]
             for path, h in zip(paths, hashes, strict=True)
         ]
-        matcher = self._matcher(bank)
-        found = matcher.match_pdq_groups(groups)
-        self._persist(matcher)
+        matcher = self._matcher(bank, BankKind.PDQ)
+        found = self._matched(actor, bank, matcher, matcher.match_pdq_groups(groups))
         return [
             ImageMatches(p, h, m) for p, h, m in zip(paths, hashes, found, strict=True)
         ]
 
     def feedback(
         self,
+        actor: Actor,
         name: str,
         key: str,
         verdict: Verdict,
         *,
-        actor: str,
         subject: str = "",
         note: str = "",
     ) -> bool:
-        """Record a confirm or dismiss; True when it quarantined the hash."""
+        """Record a confirm or dismiss; True when it quarantined the hash. The
+        audit leaves out key and note (the bank's feedback list keeps both)."""
         key = _existing_key(self.storage.load(name), key)
         moment = self.clock()
-        entry = Feedback(key, verdict, actor, timestamp(moment), subject, note)
-        return self.storage.update_state(
+        entry = Feedback(key, verdict, actor.name, timestamp(moment), subject, note)
+        quarantined = self.storage.update_state(
             name, lambda state: state.add_feedback(entry, moment)
         )
+        verdict_detail = {"verdict": verdict.value, "quarantined": quarantined}
+        self._changed(actor, name, "feedback", **verdict_detail)
+        return quarantined
 
-    def quarantine(self, name: str, key: str, *, actor: str, reason: str) -> None:
+    def quarantine(self, actor: Actor, name: str, key: str, *, reason: str) -> None:
         key = _existing_key(self.storage.load(name), key)
         why, moment = reason or "quarantined by hand", self.clock()
         self.storage.update_state(
-            name, lambda state: state.quarantine(key, why, actor, moment)
+            name, lambda state: state.quarantine(key, why, actor.name, moment)
         )
+        self._changed(actor, name, "quarantine")
 
-    def release(self, name: str, key: str) -> None:
+    def release(self, actor: Actor, name: str, key: str) -> None:
         key = _existing_key(self.storage.load(name), key)
         if not self.storage.update_state(name, lambda state: state.release(key)):
             raise InvalidData(f"{key} is not quarantined in bank {name!r}")
+        self._changed(actor, name, "release")
 
 
 def _absorb(recorded: BankState, moment: datetime, state: BankState) -> None:

@@ -10,6 +10,7 @@ import pytest
 from accord.monitoring.hashing.formats import ImportDefaults
 from accord.monitoring.hashing.service import HashBanks
 from accord.monitoring.hashing.storage import BankStorage
+from tests.monitoring.hashing.trail import AuditTrail
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "monitoring" / "hashing"
 SHARED_PDQ = (
@@ -38,8 +39,14 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def banks(tmp_path: Path, clock: FakeClock) -> HashBanks:
-    return HashBanks(BankStorage(tmp_path / "hashbanks"), clock)
+def trail() -> AuditTrail:
+    return AuditTrail()
+
+
+@pytest.fixture
+def banks(tmp_path: Path, clock: FakeClock, trail: AuditTrail) -> HashBanks:
+    """Banks audited into ``trail``: unit tests need no store."""
+    return HashBanks(BankStorage(tmp_path / "hashbanks"), trail, clock)
 
 
 @pytest.fixture

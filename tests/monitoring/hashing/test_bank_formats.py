@@ -17,7 +17,8 @@ from accord.monitoring.hashing.formats import (
     detect_format,
     read_entries,
 )
-from accord.monitoring.hashing.service import HashBanks
+from accord.monitoring.hashing.service import HashBanks, NewBank
+from tests.monitoring.hashing.trail import ACTOR
 
 H1 = "f8f8f0cce0f4e84d0e370a22028f67f0b36e2ed596623e1d33e6339c4e9c9b22"
 H2 = "98736629670cc19fc9f23862f66cce1f599e32c78e236c78619d202e9e66c157"
@@ -46,17 +47,17 @@ def test_malformed_file_is_refused_and_bank_unchanged(
     position: str,
     reason: str,
 ) -> None:
-    banks.create("gifct", BankKind.PDQ)
-    banks.add("gifct", [H2], defaults)
+    banks.create(ACTOR, NewBank("gifct", BankKind.PDQ))
+    banks.add(ACTOR, "gifct", [H2], defaults)
     path = tmp_path / name
     path.write_text(content)
     with pytest.raises(ReaderError) as caught:
-        banks.import_file("gifct", path, defaults)
+        banks.import_file(ACTOR, "gifct", path, defaults)
     error = caught.value
     assert error.path == str(path)
     assert error.position == position
     assert reason in error.reason
-    assert len(banks.get("gifct")) == 1
+    assert len(banks.get(ACTOR, "gifct")) == 1
 
 
 def test_non_utf8_is_refused(tmp_path: Path, defaults: ImportDefaults) -> None:
@@ -171,11 +172,11 @@ def test_tech_against_terrorism_hash_list(banks: HashBanks, tmp_path: Path) -> N
     ]
     path = tmp_path / "tat.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
-    banks.create("tat", BankKind.PDQ)
+    banks.create(ACTOR, NewBank("tat", BankKind.PDQ))
     defaults = ImportDefaults("tcap", "tat", "2026-01-01")
-    result = banks.import_file("tat", path, defaults)
+    result = banks.import_file(ACTOR, "tat", path, defaults)
     assert (result.read, result.added, result.ignored) == (1, 1, 2)
-    bank = banks.get("tat")
+    bank = banks.get(ACTOR, "tat")
     assert bank.key(0) == H1
     assert bank.provenance(0).to_dict() == {
         "source": "tcap",
@@ -187,5 +188,5 @@ def test_tech_against_terrorism_hash_list(banks: HashBanks, tmp_path: Path) -> N
     csv_path.write_text(
         f"hash_digest,algorithm,ideology,deleted\n{H2},pdq,far-right,False\n"
     )
-    assert banks.import_file("tat", csv_path, defaults).added == 1
-    assert banks.get("tat").provenance(1).label == "far-right"
+    assert banks.import_file(ACTOR, "tat", csv_path, defaults).added == 1
+    assert banks.get(ACTOR, "tat").provenance(1).label == "far-right"

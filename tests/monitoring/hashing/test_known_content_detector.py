@@ -16,9 +16,10 @@ from accord.monitoring.hashing.media import (
     pdq_metadata,
 )
 from accord.monitoring.hashing.pdq import PdqHash
-from accord.monitoring.hashing.service import HashBanks
+from accord.monitoring.hashing.service import HashBanks, NewBank
 from accord.plugins import load_registry
 from accord.settings import Settings
+from tests.monitoring.hashing.trail import ACTOR, AuditTrail
 
 BRIDGE = "f8f8f0cce0f4e84d0e370a22028f67f0b36e2ed596623e1d33e6339c4e9c9b22"
 TEXT = (
@@ -41,16 +42,16 @@ def message(
 
 def loaded_detector(banks: HashBanks) -> KnownContentDetector:
     return KnownContentDetector(
-        [banks.get(name) for name in banks.storage.names()], banks.clock
+        [banks.get(ACTOR, name) for name in banks.storage.names()], banks.clock
     )
 
 
 def setup_banks(banks: HashBanks) -> None:
     prov = ImportDefaults("hsdb", "gifct", "2026-01-02", "IS/Amaq")
-    banks.create("gifct", BankKind.PDQ)
-    banks.add("gifct", [BRIDGE], prov)
-    banks.create("statements", BankKind.TEXT)
-    banks.add("statements", [TEXT], prov)
+    banks.create(ACTOR, NewBank("gifct", BankKind.PDQ))
+    banks.add(ACTOR, "gifct", [BRIDGE], prov)
+    banks.create(ACTOR, NewBank("statements", BankKind.TEXT))
+    banks.add(ACTOR, "statements", [TEXT], prov)
 
 
 def test_media_hash_and_text_produce_explained_findings(
@@ -82,15 +83,17 @@ def test_negative_bank_and_quarantine_silence_the_detector(
     banks: HashBanks, fixture_dir: Path
 ) -> None:
     setup_banks(banks)
-    banks.create("benign", BankKind.PDQ, negative=True)
+    banks.create(ACTOR, NewBank("benign", BankKind.PDQ, negative=True))
     square = hash_media_file(fixture_dir / "bridge-square-128x128.jpg")
     assert square is not None
-    banks.add("benign", [square.hex], ImportDefaults("own", "alpha", "2026-01-01"))
+    banks.add(
+        ACTOR, "benign", [square.hex], ImportDefaults("own", "alpha", "2026-01-01")
+    )
     entities = [message("m1", metadata=json.dumps({"pdq": [BRIDGE]}))]
     assert loaded_detector(banks).detect(entities) == []
-    without_benign = KnownContentDetector([banks.get("gifct")], banks.clock)
+    without_benign = KnownContentDetector([banks.get(ACTOR, "gifct")], banks.clock)
     assert len(without_benign.detect(entities)) == 1
-    banks.quarantine("gifct", BRIDGE, actor="ana", reason="logo")
+    banks.quarantine(ACTOR, "gifct", BRIDGE, reason="logo")
     assert loaded_detector(banks).detect(entities) == []
 
 
@@ -100,7 +103,7 @@ def test_without_banks_nothing_is_found() -> None:
 
 def test_from_settings_reads_the_workspace(tmp_path: Path) -> None:
     settings = Settings(workspace=tmp_path)
-    banks = HashBanks.from_settings(settings)
+    banks = HashBanks.from_settings(settings, AuditTrail())
     setup_banks(banks)
     detector = KnownContentDetector.from_settings(settings)
     assert sorted(b.name for b in detector.banks) == ["gifct", "statements"]

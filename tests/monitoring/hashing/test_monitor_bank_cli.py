@@ -19,7 +19,10 @@ OTHER = "98736629670cc19fc9f23862f66cce1f599e32c78e236c78619d202e9e66c157"
 
 def run_group(workspace: Path, *args: str) -> Result:
     state = CliContext(settings=Settings(workspace=workspace, actor="ana"))
-    return CliRunner().invoke(bank, list(args), obj=state, catch_exceptions=False)
+    try:
+        return CliRunner().invoke(bank, list(args), obj=state, catch_exceptions=False)
+    finally:
+        state.close()
 
 
 def test_create_add_match_feedback(tmp_path: Path, fixture_dir: Path) -> None:
