@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
@@ -189,20 +189,20 @@ class _AccountWindows:
     memory; ``columns`` then picks each side's row for a block of
     transactions (one random read per side instead of one per window)."""
 
-    def __init__(self, events: _Events, ts: Ints, horizon: int, threads: int) -> None:
+    def __init__(self, events: _Events, ts: Ints, horizon: int, pool: Executor) -> None:
         self.rows = len(ts)
         self.position = np.empty(2 * self.rows, dtype=np.int64)
         self.position[events.order] = np.arange(2 * self.rows)
-        self.per_event = self._per_event(events, ts, horizon, threads)
+        self.per_event = self._per_event(events, ts, horizon, pool)
 
     @staticmethod
-    def _per_event(events: _Events, ts: Ints, horizon: int, threads: int) -> Floats:
-        running = events.running_sums()
-        starts = {
-            days: events.start(ft.window_span(days, horizon))
-            for days in sorted({w.days for w in _EVENT_WINDOWS})
-        }
-        recent = events.start(ft.DORMANCY_HORIZON_DAYS * ft.DAY * ft.ORDER_SLOTS)
+    def _per_event(events: _Events, ts: Ints, horizon: int, pool: Executor) -> Floats:
+        running_sums = pool.submit(events.running_sums)
+        days = sorted({w.days for w in _EVENT_WINDOWS})
+        spans = [ft.window_span(d, horizon) for d in days]
+        spans.append(ft.DORMANCY_HORIZON_DAYS * ft.DAY * ft.ORDER_SLOTS)
+        *found, recent = pool.map(events.start, spans)
+        starts = dict(zip(days, found, strict=True))
         lasts = [
             events.end - 1,
             *(
@@ -213,6 +213,7 @@ class _AccountWindows:
         event_ts = ts[events.row]
         previous_gap = _previous_gap(events, event_ts)
         values: Floats = np.empty((len(event_ts), len(_EVENT_COLUMNS)))
+        running = running_sums.result()
 
         def fill(at: slice) -> None:
             upto = running[events.slot(events.end[at], at)]
@@ -232,7 +233,7 @@ class _AccountWindows:
                 block[:, index] = np.where(before >= recent[at], days_since, -1.0)
             block[:, -1] = previous_gap[at]
 
-        _in_blocks(len(event_ts), fill, threads)
+        _in_blocks(len(event_ts), fill, pool)
         return values
 
     def write(self, rows: slice, block: Floats) -> None:
@@ -351,16 +352,24 @@ def feature_array(tx: pl.DataFrame, threads: int | None = None) -> Floats:
     touch here than the arithmetic. ``threads`` blocks are filled at once
     (default: one per CPU).
     """
-    threads = threads or os.cpu_count() or 1
     keys = tx[KEY].to_numpy()
     ts = tx[TS].to_numpy()
     amount = tx[AMOUNT].to_numpy().astype(np.float64)
     orig, bene = _account_codes(tx)
     per_row = _row_features(amount, orig, bene)
-    per_row.update(_pair_history(orig, bene, ts))
-    events = _Events(keys, orig, bene, amount)
-    windows = _AccountWindows(events, ts, int(keys[-1] - keys[0]) + 1, threads)
-    values: Floats = np.empty((len(keys), len(ft.FEATURE_NAMES)))
+    with ThreadPoolExecutor(threads or os.cpu_count() or 1) as pool:
+        pairs = pool.submit(_pair_history, orig, bene, ts)
+        events = _Events(keys, orig, bene, amount)
+        windows = _AccountWindows(events, ts, int(keys[-1] - keys[0]) + 1, pool)
+        per_row.update(pairs.result())
+        return _assemble(per_row, windows, len(keys), pool)
+
+
+def _assemble(
+    per_row: dict[str, Floats], windows: _AccountWindows, rows: int, pool: Executor
+) -> Floats:
+    """The matrix from the per-row columns and the account windows."""
+    values: Floats = np.empty((rows, len(ft.FEATURE_NAMES)))
 
     def fill(rows: slice) -> None:
         block = values[rows]
@@ -371,24 +380,20 @@ def feature_array(tx: pl.DataFrame, threads: int | None = None) -> Floats:
         for derived in ft.DERIVED:
             block[:, _COLUMN[derived.name]] = derived.formula(named)
 
-    _in_blocks(len(keys), fill, threads)
+    _in_blocks(rows, fill, pool)
     return values
 
 
-def _in_blocks(count: int, fill: Callable[[slice], None], threads: int) -> None:
-    """Call ``fill`` on every block of ``count`` rows. NumPy releases the
-    GIL inside its loops, so threads keep several cores busy."""
+def _in_blocks(count: int, fill: Callable[[slice], None], pool: Executor) -> None:
+    """Call ``fill`` on every block of ``count`` rows. NumPy and Polars
+    release the GIL inside their loops, so the pool's threads keep several
+    cores busy."""
     blocks = [
         slice(top, min(top + _BLOCK_ROWS, count))
         for top in range(0, count, _BLOCK_ROWS)
     ]
-    if threads <= 1:
-        for block in blocks:
-            fill(block)
-        return
-    with ThreadPoolExecutor(threads) as pool:
-        for _ in pool.map(fill, blocks):
-            pass
+    for _ in pool.map(fill, blocks):
+        pass
 
 
 def feature_rows(ledger: pl.DataFrame) -> tuple[pl.Series, Floats]:
