@@ -184,9 +184,12 @@ def scatter_gather(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit
     have also paid the receiver in the window.
     """
     lim = m.limits
-    if m.inflows_at_most(tx.bene, lim.fan_min - 1):
-        return None
     days = lim.window_days
+    # The receiver needs several payers, and the middle account a source.
+    if m.inflows_at_most(tx.bene, lim.fan_min - 1) or m.flows_at_most(
+        tx.orig, IN, days, 0
+    ):
+        return None
     gathered = {
         e.party: e for e in _recent(m.state(tx.bene), key, days) if e.flow == IN
     }
