@@ -44,6 +44,7 @@ _MESSAGES = {  # message number -> (the element under Document, its per-account 
 BOOKED = "BOOK"
 CREDIT, DEBIT = "CRDT", "DBIT"
 NOT_PROVIDED = "NOTPROVIDED"
+_BANK_IDS = ("BICFI", "BIC", "Nm")  # how FinInstnId names a bank, v8+ and v2
 MAX_REPORTED = 20
 # xs:dateTime may carry fractional seconds, which ``parse_timestamp`` (shared
 # with the CSV readers) does not take; the ledger counts whole seconds anyway.
@@ -67,6 +68,7 @@ class _Statement:
     ident: str
     account: str
     owner: str
+    servicer: str  # the account's bank (BIC or name), for entries with no party
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +191,7 @@ def _transaction(entry: _Entry, detail: _Index, number: int) -> Transaction:
     statement = entry.statement
     amount, currency = _amount(entry, detail)
     indicator = _indicator(entry.index, detail)
-    other = _counterparty(detail, indicator)
+    other = _counterparty(detail, indicator, statement.servicer)
     own = (statement.account, statement.owner)
     orig, bene = (other, own) if indicator == CREDIT else (own, other)
     fallback = f"{statement.ident}:{entry.number}:{number}"
@@ -246,15 +248,26 @@ def _seconds(text: str) -> int:
     return fm.parse_timestamp(_FRACTION.sub(r"\1", text), fm.TimeFormat.TIMESTAMP)
 
 
-def _counterparty(detail: _Index, indicator: str) -> tuple[str, str]:
-    """(account, name) of the debtor of a credit or the creditor of a debit."""
+def _counterparty(detail: _Index, indicator: str, servicer: str) -> tuple[str, str]:
+    """(account, name) of the debtor of a credit or the creditor of a debit.
+
+    Fees, interest and card settlements name no party: the money goes to or
+    comes from a bank, so that bank (the party's agent, else the account's
+    own servicer) is the counterparty, as ``bank-<BIC or name>``.
+    """
     role = "Dbtr" if indicator == CREDIT else "Cdtr"
     party = f"RltdPties/{role}"
     name = _text(detail, f"{party}/Nm", f"{party}/Pty/Nm")
     account = _text(detail, f"{party}Acct/Id/IBAN", f"{party}Acct/Id/Othr/Id")
     if account or name:
         return account or _name_account(name), name
-    raise fm.ValueProblem(f"no counterparty: neither {role}Acct nor a {role} name")
+    agent = f"RltdAgts/{role}Agt/FinInstnId"
+    bank = _text(detail, *(f"{agent}/{field}" for field in _BANK_IDS)) or servicer
+    if bank:
+        return f"bank-{bank}", bank
+    raise fm.ValueProblem(
+        f"no counterparty: no {role}Acct, {role} name, {role}Agt or account servicer"
+    )
 
 
 def _name_account(name: str) -> str:
@@ -387,7 +400,9 @@ class _Walker:
         if not account:
             reason = "missing statement account (Acct/Id/IBAN or Acct/Id/Othr/Id)"
             return CamtProblem(label, reason)
-        return _Statement(label, ident, account, _text(header, "Acct/Ownr/Nm"))
+        owner = _text(header, "Acct/Ownr/Nm")
+        servicer = _text(header, *(f"Acct/Svcr/FinInstnId/{f}" for f in _BANK_IDS))
+        return _Statement(label, ident, account, owner, servicer)
 
 
 def _message(path: Path, tag: str) -> tuple[str, str]:

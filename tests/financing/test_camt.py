@@ -118,6 +118,23 @@ def test_a_counterparty_known_only_by_name_gets_a_stable_account() -> None:
     assert again.bene == huber.bene
 
 
+def test_a_fee_with_no_party_is_paid_to_the_bank(tmp_path: Path) -> None:
+    fee = entry(indicator="<CdtDbtInd>DBIT</CdtDbtInd>", details="")
+    agent = "<RltdAgts><CdtrAgt><FinInstnId><BICFI>AGNTDEFF</BICFI></FinInstnId></CdtrAgt></RltdAgts>"
+    card = entry(
+        indicator="<CdtDbtInd>DBIT</CdtDbtInd>", details=f"<TxDtls>{agent}</TxDtls>"
+    )
+    servicer = (
+        f"<Acct><Id><IBAN>{OWN}</IBAN></Id>"
+        "<Svcr><FinInstnId><BIC>COBADEFF</BIC></FinInstnId></Svcr></Acct>"
+    )
+    path = write(tmp_path, document(fee + card, account=servicer))
+    by_servicer, by_agent = iter_camt_transactions(path)
+    assert (by_servicer.orig, by_servicer.bene) == (OWN, "bank-COBADEFF")
+    assert by_servicer.bene_name == "COBADEFF"
+    assert by_agent.bene == "bank-AGNTDEFF"
+
+
 def test_pending_entries_are_skipped() -> None:
     transactions = list(iter_camt_transactions(V02))
     assert len(transactions) == 4
