@@ -51,6 +51,7 @@ class AccountState:
     # The same events' incoming ones, for searches that walk back along
     # payments received (cycles); trimmed with ``events``.
     inflows: list[Event] = field(default_factory=list)
+    inflow_keys: list[int] = field(default_factory=list)  # for bisect
     base: int = 0  # how many events were forgotten before events[0]
     starts: list[int] = field(default_factory=lambda: [0] * len(_SPANS))
     running: list[float] = field(default_factory=lambda: [0.0] * (6 * len(_SPANS)))
@@ -66,6 +67,7 @@ class AccountState:
         self.events.append(event)
         if event.flow == IN:
             self.inflows.append(event)
+            self.inflow_keys.append(event.key)
         offset = event.flow * 3
         for index in range(len(_SPANS)):
             at = index * 6 + offset
@@ -103,6 +105,7 @@ class AccountState:
             ):
                 forgotten += 1
             del self.inflows[:forgotten]
+            del self.inflow_keys[:forgotten]
             self.base = oldest
 
     def window_count(self, days: int, flow: int) -> float:

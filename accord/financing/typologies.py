@@ -15,6 +15,7 @@ The learned scorer weighs the same signals against each other.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -266,14 +267,12 @@ class _Search:
 def _earlier_payers(
     state: AccountState, before: int, search: _Search
 ) -> Iterator[Event]:
-    """The account's latest in-payments before ``before``, newest first."""
-    looked = 0
-    for event in reversed(state.inflows):
-        if event.key < search.start or looked >= search.fan:
-            return
-        if event.key < before:
-            looked += 1
-            yield event
+    """The account's latest in-payments before ``before`` (at most the
+    search's fan, none before its start), newest first."""
+    keys = state.inflow_keys
+    end = bisect.bisect_left(keys, before)
+    begin = max(bisect.bisect_left(keys, search.start, 0, end), end - search.fan)
+    return reversed(state.inflows[begin:end])
 
 
 def _path_back(
