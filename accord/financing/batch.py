@@ -147,14 +147,25 @@ class _Events:
         return found
 
 
+def _latest_where(mask: Flags) -> Ints:
+    """For each position, the last position at or before it where ``mask``
+    holds (-1 if none)."""
+    positions = np.where(mask, np.arange(len(mask)), -1)
+    latest: Ints = np.maximum.accumulate(positions)
+    return latest
+
+
+def _before(latest: Ints, position: Ints) -> Ints:
+    """``_latest_where`` read strictly before each ``position`` (-1 at 0)."""
+    found: Ints = np.where(position > 0, latest[np.maximum(position - 1, 0)], -1)
+    return found
+
+
 def _last_before(mask: Flags, end: Ints) -> Ints:
     """For each event, the last position before its ``end`` where ``mask``
     holds (-1 if none): events sharing its key, such as the other end of a
     self-transfer, are not before it."""
-    positions = np.where(mask, np.arange(len(mask)), -1)
-    upto = np.maximum.accumulate(positions)
-    found: Ints = np.where(end > 0, upto[np.maximum(end - 1, 0)], -1)
-    return found
+    return _before(_latest_where(mask), end)
 
 
 # Per-event account features, named without the side, in this column order.
@@ -186,7 +197,7 @@ _WINDOW_SPANS = {side: _window_span_of(side) for side in ft.Side}
 class _AccountWindows:
     """Window sums and dormancy gaps of every event, computed in event
     order, where an event's window and its running sums lie next to it in
-    memory; ``columns`` then picks each side's row for a block of
+    memory; ``write`` then picks each side's row for a block of
     transactions (one random read per side instead of one per window)."""
 
     def __init__(self, events: _Events, ts: Ints, horizon: int, pool: Executor) -> None:
@@ -262,12 +273,10 @@ def _previous_gap(events: _Events, event_ts: Ints) -> Floats:
     before_last = np.full(len(event_ts), -1, dtype=np.int64)
     for outward in (True, False):
         own = events.outward == outward
-        positions = np.where(own, np.arange(len(own)), -1)
-        upto = np.maximum.accumulate(positions)
-        latest = np.where(events.end > 0, upto[np.maximum(events.end - 1, 0)], -1)
-        earlier = np.where(latest > 0, upto[np.maximum(latest - 1, 0)], -1)
-        last = np.where(own, latest, last)
-        before_last = np.where(own, earlier, before_last)
+        latest = _latest_where(own)
+        previous = _before(latest, events.end)
+        last = np.where(own, previous, last)
+        before_last = np.where(own, _before(latest, previous), before_last)
     valid = before_last >= first
     then, before = event_ts[np.maximum(last, 0)], event_ts[np.maximum(before_last, 0)]
     gap: Floats = np.where(valid, (then - before) / ft.DAY, -1.0)

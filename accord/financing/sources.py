@@ -22,7 +22,7 @@ from accord.financing.bulk_parse import RowProblem, ledger_from_strings
 from accord.financing.ledger import LABEL, Transaction
 
 MAX_REPORTED = 20
-CAMT = "camt053"  # XML, read by ``accord.financing.camt``; listed here for the CLI
+CAMT = "camt053"  # XML: ``service.load`` reads it with ``accord.financing.camt``
 FORMATS = ("amlsim", "amlworld", "csv", CAMT)
 
 

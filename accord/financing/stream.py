@@ -8,6 +8,7 @@ that this engine and the Polars engine give the same numbers.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from accord.errors import InvalidData
@@ -98,12 +99,9 @@ class AccountState:
         oldest = min(self.starts)
         if oldest - self.base > _COMPACT_AFTER:
             del self.events[: oldest - self.base]
-            kept = self.events[0].key if self.events else None
-            forgotten = 0
-            while forgotten < len(self.inflows) and (
-                kept is None or self.inflows[forgotten].key < kept
-            ):
-                forgotten += 1
+            forgotten = len(self.inflows)
+            if self.events:
+                forgotten = bisect.bisect_left(self.inflow_keys, self.events[0].key)
             del self.inflows[:forgotten]
             del self.inflow_keys[:forgotten]
             self.base = oldest
