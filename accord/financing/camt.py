@@ -40,8 +40,6 @@ from accord.financing.ledger import LEDGER_SCHEMA, Transaction
 from accord.financing.readers import account_entity, party_entity, payment_entity
 from accord.readers.base import Reader
 
-_SNIFF = re.compile(rb"urn:iso:std:iso:20022:tech:xsd:camt\.05[234]\.001\.")
-SNIFF_BYTES = 4096
 BOOKED = "BOOK"
 CREDIT, DEBIT = "CRDT", "DBIT"
 NOT_PROVIDED = "NOTPROVIDED"
@@ -62,15 +60,6 @@ class _Entry:
 
 
 _Items = list[Transaction | CamtProblem]
-
-
-def is_camt(path: Path) -> bool:
-    """Whether the file opens like a camt.052/053/054 document (format sniffing)."""
-    try:
-        with path.open("rb") as handle:
-            return _SNIFF.search(handle.read(SNIFF_BYTES)) is not None
-    except OSError:
-        return False
 
 
 def iter_camt_transactions(path: Path) -> Iterator[Transaction]:

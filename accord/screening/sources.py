@@ -29,6 +29,7 @@ SIGNATURES: tuple[tuple[str, str | None, str | None], ...] = (
     ("uk_ofsi_csv", None, r"^\s*(Last Updated|Name 6)"),
     ("paxlst", None, r"UNH[\s\S]{0,60}?PAXLST"),
     ("pnrgov", None, r"UNH[\s\S]{0,60}?PNRGOV"),
+    ("camt053", None, r"urn:iso:std:iso:20022:tech:xsd:camt\.05[234]\.001\."),
     ("ru_rosfin", None, r"[А-Яа-яЁё]{4,}"),
     ("ftm_jsonl", None, r'^\s*\{\s*"'),
 )
@@ -38,7 +39,8 @@ def detect_format(path: Path, registry: Registry) -> str:
     """The registered reader format that ``path`` looks like."""
     if not path.is_file():
         raise NotFound(f"no such file: {path}")
-    head = path.open("rb").read(SNIFF_BYTES).decode("utf-8", errors="replace")
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
     for fmt, name_pattern, head_pattern in SIGNATURES:
         if fmt not in registry.readers:
             continue

@@ -12,10 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.errors import ReaderError
+from accord.errors import AccordError, ReaderError
 from accord.financing.camt import (
     Camt053Reader,
-    is_camt,
     iter_camt_transactions,
     read_camt_ledger,
 )
@@ -26,6 +25,8 @@ from accord.financing.ledger import (
     payment_entity_id,
     transactions_of,
 )
+from accord.plugins import load_registry
+from accord.screening.sources import detect_format
 from tests.financing.support import AMLSIM_2019_EXCERPT, FIXTURES
 
 V02 = FIXTURES / "camt053_v02_batch_pending.xml"
@@ -355,6 +356,14 @@ def test_reader_yields_accounts_holders_and_payments() -> None:
     assert payment.get("beneficiaryAccount") == [account_entity_id(OWN)]
     assert payment.get("beneficiary") == [f"holder-{account_entity_id(OWN)}"]
     assert payment.get("date") == ["2023-11-14T00:00:00"]
+
+
+def is_camt(path: Path) -> bool:
+    """What format sniffing (``screening.sources.detect_format``) makes of it."""
+    try:
+        return detect_format(path, load_registry()) == "camt053"
+    except AccordError:
+        return False
 
 
 def test_sniffing_tells_camt_from_other_files(tmp_path: Path) -> None:
