@@ -14,7 +14,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-setup: $(BIN)/.installed
+# The streaming engine compiled with mypyc (accord/financing/native.py);
+# rebuilt whenever a source it is built from changes.
+NATIVE_SOURCES = $(addprefix accord/financing/,stream.py typologies.py features.py ledger.py native.py native_build.py) accord/errors.py
+
+$(BIN)/.native: $(BIN)/.installed $(NATIVE_SOURCES)
+	$(BIN)/python -m accord.financing.native_build
+	touch $@
+
+setup: $(BIN)/.installed $(BIN)/.native
 
 demo: setup
 	$(BIN)/accord --workspace $(WORKSPACE) demo
@@ -33,3 +41,4 @@ test: lint typecheck unit
 
 clean:
 	rm -rf $(VENV) $(WORKSPACE) .mypy_cache .pytest_cache .ruff_cache
+	rm -f accord/financing/*.so

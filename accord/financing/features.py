@@ -185,6 +185,26 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
+class _NameRecorder(dict[str, float]):
+    """A mapping that answers 1.0 to any name and remembers what was asked."""
+
+    def __missing__(self, name: str) -> float:
+        self[name] = 1.0
+        return 1.0
+
+
+def derived_inputs() -> tuple[str, ...]:
+    """The features the derived formulas read, in ``FEATURE_NAMES`` order.
+
+    Found by running each formula on a recording mapping, so the formulas
+    stay the one place that says what they need.
+    """
+    recorder = _NameRecorder()
+    for derived in DERIVED:
+        derived.formula(recorder)
+    return tuple(name for name in FEATURE_NAMES if name in recorder)
+
+
 def near_threshold(amount: float) -> float:
     """1.0 when the amount sits within 10 % below a reporting threshold."""
     for threshold in REPORTING_THRESHOLDS:

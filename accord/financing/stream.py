@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from accord.errors import InvalidData
 from accord.financing import features as ft
 from accord.financing.ledger import Transaction
+from accord.financing.native import check_fresh
+
+check_fresh()  # a compiled copy of this module must not be older than it
+
+
+def is_compiled() -> bool:
+    """Whether this engine runs compiled by mypyc (see ``native``)."""
+    return Path(__file__).suffix != ".py"
+
 
 OUT, IN = 0, 1
 _FLOWS = (ft.Flow.OUT, ft.Flow.IN)
@@ -34,7 +44,9 @@ class Event:
     tran_id: str
 
 
-_PER_FLOW = 3 * len(_SPANS) + 1  # three measures per window, one lifetime count
+_WINDOWS = len(_SPANS)
+_MEASURES = 3  # count, amount, new parties: ``ft.Measure`` order
+_PER_FLOW_RUNNING = _MEASURES * _WINDOWS
 _COMPACT_AFTER = 64
 
 
@@ -45,7 +57,9 @@ class AccountState:
     Window sums are kept running: each window has a pointer to its oldest
     event still inside it, and moving the pointer subtracts what falls out,
     so reading them costs the same for a hub with thousands of payments as
-    for a quiet account.
+    for a quiet account. ``running`` is laid out as the features are, flow
+    by flow, then measure by measure, then window by window, so a feature
+    row copies it in two slices.
     """
 
     events: list[Event] = field(default_factory=list)
@@ -54,9 +68,12 @@ class AccountState:
     inflows: list[Event] = field(default_factory=list)
     inflow_keys: list[int] = field(default_factory=list)  # for bisect
     base: int = 0  # how many events were forgotten before events[0]
-    starts: list[int] = field(default_factory=lambda: [0] * len(_SPANS))
-    running: list[float] = field(default_factory=lambda: [0.0] * (6 * len(_SPANS)))
-    parties: set[tuple[str, int]] = field(default_factory=set)
+    starts: list[int] = field(default_factory=lambda: [0] * _WINDOWS)
+    running: list[float] = field(
+        default_factory=lambda: [0.0] * (2 * _PER_FLOW_RUNNING)
+    )
+    # Counterparties seen so far: those paid (OUT) and those paying (IN).
+    contacts: tuple[set[str], set[str]] = field(default_factory=lambda: (set(), set()))
     totals: list[float] = field(default_factory=lambda: [0.0, 0.0])
     last_key: int = -1
     last_ts: int = 0
@@ -65,51 +82,57 @@ class AccountState:
     flow_prev_ts: list[int] = field(default_factory=lambda: [-1, -1])
 
     def append(self, event: Event) -> None:
+        flow = event.flow
         self.events.append(event)
-        if event.flow == IN:
+        if flow == IN:
             self.inflows.append(event)
             self.inflow_keys.append(event.key)
-        offset = event.flow * 3
-        for index in range(len(_SPANS)):
-            at = index * 6 + offset
-            self.running[at] += 1.0
-            self.running[at + 1] += event.amount
-            self.running[at + 2] += event.new_party
-        self.totals[event.flow] += 1.0
+        running, at = self.running, flow * _PER_FLOW_RUNNING
+        for index in range(_WINDOWS):
+            running[at + index] += 1.0
+            running[at + _WINDOWS + index] += event.amount
+            running[at + 2 * _WINDOWS + index] += event.new_party
+        self.totals[flow] += 1.0
         self.last_key, self.last_ts = event.key, event.ts
-        if self.flow_keys[event.flow] >= 0:
-            self.flow_prev_ts[event.flow] = self.flow_ts[event.flow]
-        self.flow_keys[event.flow], self.flow_ts[event.flow] = event.key, event.ts
+        if self.flow_keys[flow] >= 0:
+            self.flow_prev_ts[flow] = self.flow_ts[flow]
+        self.flow_keys[flow], self.flow_ts[flow] = event.key, event.ts
 
     def advance(self, key: int) -> None:
         """Drop from each window what lies before ``key`` minus its span."""
-        end = self.base + len(self.events)
-        for index, span in enumerate(_SPANS):
-            position, limit, at = self.starts[index], key - span, index * 6
-            while position < end and self.events[position - self.base].key < limit:
-                event = self.events[position - self.base]
-                offset = at + event.flow * 3
-                self.running[offset] -= 1.0
-                self.running[offset + 1] -= event.amount
-                self.running[offset + 2] -= event.new_party
+        events, base, running = self.events, self.base, self.running
+        end = base + len(events)
+        for index in range(_WINDOWS):
+            position, limit = self.starts[index], key - _SPANS[index]
+            while position < end and events[position - base].key < limit:
+                event = events[position - base]
+                at = event.flow * _PER_FLOW_RUNNING + index
+                running[at] -= 1.0
+                running[at + _WINDOWS] -= event.amount
+                running[at + 2 * _WINDOWS] -= event.new_party
                 position += 1
             if position == end:  # empty: reset, so float residue cannot build up
-                self.running[at : at + 6] = [0.0] * 6
+                for at in range(index, 2 * _PER_FLOW_RUNNING, _WINDOWS):
+                    running[at] = 0.0
             self.starts[index] = position
         oldest = min(self.starts)
-        if oldest - self.base > _COMPACT_AFTER:
-            del self.events[: oldest - self.base]
-            forgotten = len(self.inflows)
-            if self.events:
-                forgotten = bisect.bisect_left(self.inflow_keys, self.events[0].key)
-            del self.inflows[:forgotten]
-            del self.inflow_keys[:forgotten]
-            self.base = oldest
+        if oldest - base > _COMPACT_AFTER:
+            self._forget_before(oldest)
+
+    def _forget_before(self, oldest: int) -> None:
+        """Drop the events no window reaches any more."""
+        del self.events[: oldest - self.base]
+        forgotten = len(self.inflows)
+        if self.events:
+            forgotten = bisect.bisect_left(self.inflow_keys, self.events[0].key)
+        del self.inflows[:forgotten]
+        del self.inflow_keys[:forgotten]
+        self.base = oldest
 
     def window_count(self, days: int, flow: int) -> float:
         """Payments of ``flow`` in the window of ``days`` as last advanced,
         including any appended since (the stream's current transaction)."""
-        return self.running[ft.WINDOW_DAYS.index(days) * 6 + flow * 3]
+        return self.running[flow * _PER_FLOW_RUNNING + ft.WINDOW_DAYS.index(days)]
 
     def window(self, key: int, days: int) -> list[Event]:
         """Events strictly before ``key`` within ``days`` days, oldest first."""
@@ -127,28 +150,26 @@ class AccountState:
         """Count, amount and new parties per flow and window, then the
         lifetime count, in ``WINDOW_SUMS`` order."""
         self.advance(key)
-        out = [0.0] * (2 * _PER_FLOW)
-        spans = len(_SPANS)
-        for flow in (OUT, IN):
-            base = flow * _PER_FLOW
-            for index in range(spans):
-                at = index * 6 + flow * 3
-                out[base + index] = self.running[at]
-                out[base + spans + index] = self.running[at + 1]
-                out[base + 2 * spans + index] = self.running[at + 2]
-            out[base + _PER_FLOW - 1] = min(self.totals[flow], ft.COUNT_CAP)
+        running = self.running
+        out = running[:_PER_FLOW_RUNNING]
+        out.append(min(self.totals[OUT], ft.COUNT_CAP))
+        out += running[_PER_FLOW_RUNNING:]
+        out.append(min(self.totals[IN], ft.COUNT_CAP))
         return out
 
 
+_NO_HISTORY = [0.0] * _PER_FLOW_RUNNING + [0.0] + [0.0] * _PER_FLOW_RUNNING + [0.0]
+
+
 def _window_sums(state: AccountState | None, key: int) -> list[float]:
-    return [0.0] * (2 * _PER_FLOW) if state is None else state.sums(key)
+    return list(_NO_HISTORY) if state is None else state.sums(key)
 
 
-def _names(side: ft.Side) -> list[str]:
-    return [w.name for w in ft.WINDOW_SUMS if w.side is side]
-
-
-_SIDE_NAMES = {side: _names(side) for side in ft.Side}
+# Where each derived formula's inputs sit in a feature row: the formulas
+# read names, and a row is a list, so each row gets a small dict of just these.
+_DERIVED_INPUTS = tuple(
+    (name, ft.FEATURE_NAMES.index(name)) for name in ft.derived_inputs()
+)
 
 
 class FeatureStream:
@@ -194,40 +215,46 @@ class FeatureStream:
         return seen
 
     def features(self, tx: Transaction, key: int) -> dict[str, float]:
+        """The features of ``tx`` by name (see ``row``)."""
+        return dict(zip(ft.FEATURE_NAMES, self.row(tx, key), strict=True))
+
+    def row(self, tx: Transaction, key: int) -> list[float]:
+        """The features of ``tx`` in ``FEATURE_NAMES`` order, from the state
+        before it; one list, as the scorer wants, with no per-name lookups."""
         orig = self.accounts.get(tx.orig)
         bene = self.accounts.get(tx.bene)
-        row: dict[str, float] = {
-            "amount": tx.amount,
-            "near_threshold": ft.near_threshold(tx.amount),
-            "round_amount": ft.round_amount(tx.amount),
-            "self_transfer": 1.0 if tx.orig == tx.bene else 0.0,
-            "pair_prior": self._pair_count(tx.orig, tx.bene),
-            "pair_reverse_prior": 0.0
-            if tx.orig == tx.bene
-            else self._pair_count(tx.bene, tx.orig),
-            "pair_gap_days": self._pair_gap(tx),
-            "orig_gap_days": _gap(orig, tx.ts, key),
-            "bene_gap_days": _gap(bene, tx.ts, key),
-            "orig_gap_in_days": _flow_gap(orig, IN, tx.ts, key),
-            "orig_gap_out_days": _flow_gap(orig, OUT, tx.ts, key),
-            "bene_gap_in_days": _flow_gap(bene, IN, tx.ts, key),
-            "bene_gap_out_days": _flow_gap(bene, OUT, tx.ts, key),
-            "orig_prev_gap_out_days": _previous_gap(orig, OUT),
-            "bene_prev_gap_in_days": _previous_gap(bene, IN),
-        }
-        row.update(zip(_SIDE_NAMES[ft.Side.ORIG], _window_sums(orig, key), strict=True))
-        row.update(zip(_SIDE_NAMES[ft.Side.BENE], _window_sums(bene, key), strict=True))
+        amount, same = tx.amount, tx.orig == tx.bene
+        pair_count, pair_last = self.pairs.get((tx.orig, tx.bene), (0, 0))
+        reverse = 0.0 if same else self._pair_count(tx.bene, tx.orig)
+        row = [
+            # ROW_FEATURES
+            amount,
+            ft.near_threshold(amount),
+            ft.round_amount(amount),
+            1.0 if same else 0.0,
+            # HISTORY_FEATURES
+            min(float(pair_count), ft.COUNT_CAP),
+            reverse,
+            _gap(orig, tx.ts, key),
+            _gap(bene, tx.ts, key),
+            _flow_gap(orig, IN, tx.ts, key),
+            _flow_gap(orig, OUT, tx.ts, key),
+            _flow_gap(bene, IN, tx.ts, key),
+            _flow_gap(bene, OUT, tx.ts, key),
+            _previous_gap(orig, OUT),
+            _previous_gap(bene, IN),
+            (tx.ts - pair_last) / ft.DAY if pair_count else -1.0,
+        ]
+        row += _window_sums(orig, key)
+        row += _window_sums(bene, key)
+        inputs = {name: row[at] for name, at in _DERIVED_INPUTS}
         for derived in ft.DERIVED:
-            row[derived.name] = float(derived.formula(row))
+            row.append(float(derived.formula(inputs)))
         return row
 
     def _pair_count(self, orig: str, bene: str) -> float:
         count, _ = self.pairs.get((orig, bene), (0, 0))
         return min(float(count), ft.COUNT_CAP)
-
-    def _pair_gap(self, tx: Transaction) -> float:
-        count, last = self.pairs.get((tx.orig, tx.bene), (0, 0))
-        return (tx.ts - last) / ft.DAY if count else -1.0
 
     def remember(self, tx: Transaction, key: int) -> None:
         pair = (tx.orig, tx.bene)
@@ -240,9 +267,9 @@ class FeatureStream:
         state = self.accounts.get(account)
         if state is None:
             state = self.accounts[account] = AccountState()
-        contact = (event.party, event.flow)
-        if contact not in state.parties:
-            state.parties.add(contact)
+        contacts = state.contacts[event.flow]
+        if event.party not in contacts:
+            contacts.add(event.party)
             event.new_party = 1.0
         state.append(event)
 

@@ -16,7 +16,7 @@ The learned scorer weighs the same signals against each other.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from accord.financing import features as ft
@@ -61,7 +61,7 @@ Rule = Callable[["TypologyMonitor", Transaction, int], "TypologyHit | None"]
 
 
 def _ids(events: list[Event]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(event.tran_id for event in events))
+    return tuple(dict.fromkeys([event.tran_id for event in events]))
 
 
 def _recent(state: AccountState, key: int, days: int) -> list[Event]:
@@ -195,13 +195,15 @@ def scatter_gather(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit
         e.party: e for e in _recent(m.state(tx.bene), key, days) if e.flow == IN
     }
     sources = [e for e in _recent(m.state(tx.orig), key, days) if e.flow == IN]
-    for source in {e.party for e in sources[-lim.fan_scan :]}:
+    # Ordered, not sets: which source is tried first decides the evidence,
+    # and set order changes from one process to the next.
+    for source in dict.fromkeys([e.party for e in sources[-lim.fan_scan :]]):
         scattered = [
             e
             for e in m.state(source).window(key + 1, days)[-lim.fan_scan :]
             if e.flow == OUT and e.party in gathered and e.party != tx.bene
         ]
-        middles = {e.party for e in scattered}
+        middles = dict.fromkeys([e.party for e in scattered])
         if len(middles) >= lim.fan_min:
             events = scattered + [gathered[party] for party in middles]
             return TypologyHit(
@@ -226,7 +228,9 @@ def cycle(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit | None:
     ):
         return None
     start = key - ft.window_span(lim.cycle_days, 0)
-    search = _Search(tx.bene, start, lim.search_budget, lim.fan_scan)
+    search = _Search(
+        tx.bene, start, lim.search_budget, lim.fan_scan, _first_hops(m, tx, key)
+    )
     path = _path_back(m, tx.orig, key, lim.cycle_max_length - 1, search)
     if path is None:
         return None
@@ -242,14 +246,46 @@ def cycle(m: TypologyMonitor, tx: Transaction, key: int) -> TypologyHit | None:
     )
 
 
+def _first_hops(
+    m: TypologyMonitor, tx: Transaction, key: int
+) -> dict[str, list[Event]]:
+    """The chains of one or two payments that leave the receiver of ``tx``
+    within the cycle window, by the account they reach: the start of any
+    cycle ``tx`` could close. For each account, the chain that reaches it
+    first (any later hop must come after it)."""
+    days = m.limits.cycle_days
+    reached: dict[str, list[Event]] = {}
+    for event in m.state(tx.bene).window(key, days):
+        if event.flow == OUT and event.party not in reached:
+            reached[event.party] = [event]
+    for middle, (first,) in list(reached.items()):
+        state = m.accounts.get(middle)
+        if state is None or middle == tx.bene:
+            continue
+        for event in state.window(key, days):
+            if event.flow != OUT or event.key <= first.key:
+                continue
+            known = reached.get(event.party)
+            if known is None or known[-1].key > event.key:
+                reached[event.party] = [first, event]
+    return reached
+
+
 @dataclass(slots=True)
 class _Search:
-    """A bounded backwards search for a chain that ends at ``target``."""
+    """A bounded backwards search for a chain that ends at ``target``.
+
+    ``first_hops`` are the chains of one or two payments leaving the target
+    in the window: a chain back can end with one of them, so the walk stops
+    up to two steps earlier (a lookup instead of opening every account the
+    target paid, and every account those paid).
+    """
 
     target: str
     start: int
     budget: int
     fan: int
+    first_hops: dict[str, list[Event]]
     # Accounts already searched: the latest ``before`` and the depth they
     # were searched with. A repeat with an earlier ``before`` and less depth
     # would mostly walk the same payments again (it may only reach older
@@ -263,16 +299,35 @@ class _Search:
         self.searched[node] = (before, depth)
         return False
 
+    def closing(self, event: Event, depth: int) -> list[Event] | None:
+        """The hops from the target that ``event`` (a payment into the chain,
+        with ``depth`` payments still allowed) completes, if it does."""
+        if event.party == self.target:
+            return [event]
+        hops = self.first_hops.get(event.party)
+        if hops is not None and len(hops) < depth and hops[-1].key < event.key:
+            return [*hops, event]
+        return None
 
-def _earlier_payers(
-    state: AccountState, before: int, search: _Search
-) -> Iterator[Event]:
-    """The account's latest in-payments before ``before`` (at most the
-    search's fan, none before its start), newest first."""
+
+def _payers_range(
+    m: TypologyMonitor, node: str, before: int, depth: int, search: _Search
+) -> tuple[list[Event], int, int] | None:
+    """Where the in-payments a search looks at from ``node`` lie in its
+    ``inflows``: the latest before ``before``, at most the search's fan and
+    none before its start, as (inflows, begin, end); None when the node is
+    not to be searched (unknown, out of budget, or already searched as deep
+    and as late)."""
+    state = m.accounts.get(node)
+    if search.budget <= 0 or state is None:
+        return None
+    if search.already_covered(node, before, depth):
+        return None
+    search.budget -= 1
     keys = state.inflow_keys
     end = bisect.bisect_left(keys, before)
     begin = max(bisect.bisect_left(keys, search.start, 0, end), end - search.fan)
-    return reversed(state.inflows[begin:end])
+    return state.inflows, begin, end
 
 
 def _path_back(
@@ -280,22 +335,47 @@ def _path_back(
 ) -> list[Event] | None:
     """A time-respecting chain target -> ... -> node of at most ``depth`` payments.
 
-    Depth-first over in-payments, each earlier than the one after it; the
-    depth, the payments looked at per account and the accounts visited are
-    all bounded, which keeps it cheap enough to run per transaction.
+    Depth-first over in-payments, newest first, each earlier than the one
+    after it; the depth, the payments looked at per account and the accounts
+    visited are all bounded, which keeps it cheap enough to run per
+    transaction. An account is only opened when the chain through it could
+    still be long enough to need more than the target's own first hop. The
+    walk keeps its own stack (one frame per account on the chain) rather
+    than recursing: it runs for most payments, and Python calls dominate it.
     """
-    state = m.accounts.get(node)
-    if depth <= 0 or search.budget <= 0 or state is None:
+    if depth <= 0:
         return None
-    if search.already_covered(node, before, depth):
+    opened = _payers_range(m, node, before, depth, search)
+    if opened is None:
         return None
-    search.budget -= 1
-    for event in _earlier_payers(state, before, search):
-        if event.party == search.target:
-            return [event]
-        rest = _path_back(m, event.party, event.key, depth - 1, search)
-        if rest is not None:
-            return [*rest, event]
+    inflows, begin, end = opened
+    # Per frame: its account's inflows, the lowest index to try, the next one.
+    lists, lows, nexts = [inflows], [begin], [end - 1]
+    chain: list[Event] = []  # the payment taken into each deeper frame
+    while lists:
+        position = nexts[-1]
+        if position < lows[-1]:
+            lists.pop()
+            lows.pop()
+            nexts.pop()
+            if chain:
+                chain.pop()
+            continue
+        nexts[-1] = position - 1
+        event = lists[-1][position]
+        left = depth - len(lists) + 1  # payments still allowed, this one included
+        closed = search.closing(event, left)
+        if closed is not None:
+            chain.reverse()
+            return closed + chain
+        if left <= 3:  # a deeper account could only close with first hops
+            continue
+        deeper = _payers_range(m, event.party, event.key, left - 1, search)
+        if deeper is not None:
+            lists.append(deeper[0])
+            lows.append(deeper[1])
+            nexts.append(deeper[2] - 1)
+            chain.append(event)
     return None
 
 

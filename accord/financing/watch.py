@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from accord.financing import features as ft
 from accord.financing.ledger import Transaction
 from accord.financing.scorer import ScoringModel
 from accord.financing.stream import FeatureStream
@@ -93,14 +92,14 @@ class Watcher:
         arrived = time.perf_counter()
         key = self.stream.next_key(tx)
         seen = self.stream.last_seen(tx)
-        row = self.stream.features(tx, key)
+        row = self.stream.row(tx, key)
         self.stream.remember(tx, key)
         alerts = [Alert.of_hit(hit) for hit in self.monitor.observe(tx, key, seen)]
         if self.model is None:
             self.latencies.append(time.perf_counter() - arrived)
             return alerts
         self.pending.transactions.append(tx)
-        self.pending.rows.append([row[name] for name in ft.FEATURE_NAMES])
+        self.pending.rows.append(row)
         self.pending.arrived.append(arrived)
         full = len(self.pending.rows) >= self.batch_size
         if full or arrived - self.pending.arrived[0] >= self.max_wait_s:

@@ -30,6 +30,7 @@ import polars as pl
 from accord.financing.ledger import transactions_of
 from accord.financing.scorer import ScoringModel, TrainingParams, best_threshold, train
 from accord.financing.service import feature_matrix, load
+from accord.financing.stream import is_compiled
 from accord.financing.watch import Watcher
 from benchmarks.financing.baseline import baseline_features
 from benchmarks.financing.metrics import (
@@ -213,6 +214,7 @@ def stream_speed(ledger: pl.DataFrame, model: ScoringModel) -> dict[str, Any]:
         "latency_ms_p50": round(float(np.percentile(latency, 50)), 3),
         "latency_ms_p99": round(float(np.percentile(latency, 99)), 3),
         "batch_size": 256,
+        "engine": "compiled (mypyc)" if is_compiled() else "source (interpreted)",
     }
 
 

@@ -1,0 +1,50 @@
+"""Compile the streaming engine with mypyc, in place (see ``native``).
+
+Run by ``make setup`` as ``python -m accord.financing.native_build``; needs
+the development dependencies (mypy, which ships mypyc, and setuptools).
+setuptools is driven directly rather than through a ``setup.py``, so it
+never reads the project's pyproject.toml, which belongs to hatchling.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+from pathlib import Path
+
+from mypyc.build import mypycify
+from setuptools import Distribution
+
+from accord.financing.native import COMPILED, PACKAGE, extensions
+
+# The shared runtime library of the compiled modules, kept inside the package.
+GROUP = "accord.financing._native"
+
+
+def build() -> list[Path]:
+    """Compile ``COMPILED`` next to their sources; returns the files written."""
+    for path in extensions():
+        path.unlink()
+    modules = [f"accord/financing/{name}.py" for name in COMPILED]
+    with (
+        tempfile.TemporaryDirectory(prefix="accord-native-") as scratch,
+        contextlib.chdir(PACKAGE.parent.parent),  # --inplace writes from here
+    ):
+        built = mypycify(modules, opt_level="3", group_name=GROUP, target_dir=scratch)
+        dist = Distribution({"name": "accord-native", "ext_modules": built})
+        dist.verbose = False
+        command = dist.get_command_obj("build_ext")
+        command.inplace = True
+        command.build_temp = command.build_lib = scratch
+        dist.run_command("build_ext")
+    return extensions()
+
+
+def main() -> None:
+    written = build()
+    sys.stderr.write("compiled: " + ", ".join(path.name for path in written) + "\n")
+
+
+if __name__ == "__main__":
+    main()
