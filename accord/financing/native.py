@@ -19,7 +19,7 @@ from pathlib import Path
 from accord.errors import ConfigError
 
 PACKAGE = Path(__file__).resolve().parent
-COMPILED = ("stream", "typologies")
+COMPILED = ("features", "stream", "typologies")
 # What the compiled modules were type-checked against, relative to the
 # package: a change to any of these can change the compiled code.
 SOURCES = ("stream.py", "typologies.py", "features.py", "ledger.py", "../errors.py")

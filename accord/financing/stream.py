@@ -63,10 +63,12 @@ class AccountState:
     """
 
     events: list[Event] = field(default_factory=list)
-    # The same events' incoming ones, for searches that walk back along
-    # payments received (cycles); trimmed with ``events``.
+    # The same events split by direction, with their keys for bisection,
+    # for searches that walk along payments (cycles); trimmed with ``events``.
     inflows: list[Event] = field(default_factory=list)
-    inflow_keys: list[int] = field(default_factory=list)  # for bisect
+    inflow_keys: list[int] = field(default_factory=list)
+    outflows: list[Event] = field(default_factory=list)
+    outflow_keys: list[int] = field(default_factory=list)
     base: int = 0  # how many events were forgotten before events[0]
     starts: list[int] = field(default_factory=lambda: [0] * _WINDOWS)
     running: list[float] = field(
@@ -87,6 +89,9 @@ class AccountState:
         if flow == IN:
             self.inflows.append(event)
             self.inflow_keys.append(event.key)
+        else:
+            self.outflows.append(event)
+            self.outflow_keys.append(event.key)
         running, at = self.running, flow * _PER_FLOW_RUNNING
         for index in range(_WINDOWS):
             running[at + index] += 1.0
@@ -122,17 +127,29 @@ class AccountState:
     def _forget_before(self, oldest: int) -> None:
         """Drop the events no window reaches any more."""
         del self.events[: oldest - self.base]
-        forgotten = len(self.inflows)
-        if self.events:
-            forgotten = bisect.bisect_left(self.inflow_keys, self.events[0].key)
-        del self.inflows[:forgotten]
-        del self.inflow_keys[:forgotten]
+        first = self.events[0].key if self.events else None
+        for events, keys in (
+            (self.inflows, self.inflow_keys),
+            (self.outflows, self.outflow_keys),
+        ):
+            forgotten = len(keys) if first is None else bisect.bisect_left(keys, first)
+            del events[:forgotten]
+            del keys[:forgotten]
         self.base = oldest
 
-    def window_count(self, days: int, flow: int) -> float:
-        """Payments of ``flow`` in the window of ``days`` as last advanced,
+    def window_count(self, window: int, flow: int) -> float:
+        """Payments of ``flow`` in ``WINDOW_DAYS[window]`` as last advanced,
         including any appended since (the stream's current transaction)."""
-        return self.running[flow * _PER_FLOW_RUNNING + ft.WINDOW_DAYS.index(days)]
+        return self.running[flow * _PER_FLOW_RUNNING + window]
+
+    def latest_payments(self, key: int, days: int, most: int) -> list[Event]:
+        """At most ``most`` payments out strictly before ``key`` within
+        ``days``: the latest, oldest first."""
+        keys = self.outflow_keys
+        end = bisect.bisect_left(keys, key)
+        start = key - ft.window_span(days, 0)
+        begin = max(bisect.bisect_left(keys, start, 0, end), end - most)
+        return self.outflows[begin:end]
 
     def window(self, key: int, days: int) -> list[Event]:
         """Events strictly before ``key`` within ``days`` days, oldest first."""

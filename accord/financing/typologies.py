@@ -252,19 +252,20 @@ def _first_hops(
     """The chains of one or two payments that leave the receiver of ``tx``
     within the cycle window, by the account they reach: the start of any
     cycle ``tx`` could close. For each account, the chain that reaches it
-    first (any later hop must come after it)."""
-    days = m.limits.cycle_days
+    first (any later hop must come after it). Like the walk back, it looks
+    at no more than the latest ``fan_scan`` payments of an account."""
+    days, most = m.limits.cycle_days, m.limits.fan_scan
     reached: dict[str, list[Event]] = {}
-    for event in m.state(tx.bene).window(key, days):
-        if event.flow == OUT and event.party not in reached:
+    for event in m.state(tx.bene).latest_payments(key, days, most):
+        if event.party not in reached:
             reached[event.party] = [event]
     for middle, (first,) in list(reached.items()):
         state = m.accounts.get(middle)
         if state is None or middle == tx.bene:
             continue
-        for event in state.window(key, days):
-            if event.flow != OUT or event.key <= first.key:
-                continue
+        for event in state.latest_payments(key, days, most):
+            if event.key <= first.key:
+                continue  # paid on before the money arrived
             known = reached.get(event.party)
             if known is None or known[-1].key > event.key:
                 reached[event.party] = [first, event]
@@ -424,6 +425,8 @@ class TypologyMonitor:
         self.limits = limits or TypologyLimits()
         self.accounts = self.stream.accounts
         self.bursts: dict[str, list[Event]] = {}
+        # The stream's windows by length in days, for the running counts.
+        self._windows = {days: index for index, days in enumerate(ft.WINDOW_DAYS)}
         self._fired: dict[tuple[str, str], int] = {}
 
     def state(self, account: str) -> AccountState:
@@ -440,9 +443,10 @@ class TypologyMonitor:
     def flows_at_most(self, account: str, flow: int, days: int, count: int) -> bool:
         """At most ``count`` payments of ``flow`` within ``days`` (False, check
         properly, for windows the stream does not keep)."""
-        if days not in ft.WINDOW_DAYS:
+        window = self._windows.get(days)
+        if window is None:
             return False
-        return self.accounts[account].window_count(days, flow) <= count
+        return self.accounts[account].window_count(window, flow) <= count
 
     def observe(
         self, tx: Transaction, key: int, last_seen: dict[str, int | None]

@@ -85,6 +85,25 @@ def test_a_cycle_back_to_its_sender() -> None:
     assert hit.tran_ids == ("1", "2", "3", "4")
 
 
+def chain_back_to_start(length: int) -> list[Transaction]:
+    """``length`` payments a -> n1 -> ... -> a, a day apart."""
+    names = ["a", *(f"n{i}" for i in range(1, length)), "a"]
+    return [
+        tx(str(i + 1), names[i], names[i + 1], 500.0 - i, float(i))
+        for i in range(length)
+    ]
+
+
+def test_the_longest_cycle_the_limit_allows_is_found() -> None:
+    """Six payments: the search opens accounts beyond the receiver's two hops."""
+    [hit] = [h for h in run(chain_back_to_start(6)) if h.typology == "cycle"]
+    assert hit.tran_ids == ("1", "2", "3", "4", "5", "6")
+
+
+def test_a_cycle_longer_than_the_limit_is_not_reported() -> None:
+    assert "cycle" not in kinds(run(chain_back_to_start(7)))
+
+
 def test_a_cycle_out_of_time_order_is_no_cycle() -> None:
     rows = [
         tx("2", "b", "c", 490.0, 0),  # paid on before b received anything
