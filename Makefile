@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 WORKSPACE ?= accord-demo
 
-.PHONY: setup demo test lint typecheck unit bench clean
+.PHONY: setup native demo test lint typecheck unit bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,11 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # The streaming engine compiled with mypyc (accord/financing/native.py);
-# rebuilt whenever a source it is built from changes.
-NATIVE_SOURCES = $(addprefix accord/financing/,stream.py typologies.py features.py ledger.py native.py native_build.py) accord/errors.py
+# rebuilt whenever a source it is built from is newer than the build.
+native: $(BIN)/.installed
+	$(BIN)/python -m accord.financing.native_build --if-stale
 
-$(BIN)/.native: $(BIN)/.installed $(NATIVE_SOURCES)
-	$(BIN)/python -m accord.financing.native_build
-	touch $@
-
-setup: $(BIN)/.installed $(BIN)/.native
+setup: $(BIN)/.installed native
 
 demo: setup
 	$(BIN)/accord --workspace $(WORKSPACE) demo

@@ -21,6 +21,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
+from accord.financing.native import check_fresh
+
+# Every engine imports this module first: a compiled copy of it, or of the
+# streaming engine, must not be older than its source (see ``native``).
+check_fresh()
+
 DAY: Final = 86_400
 ORDER_SLOTS: Final = 1 << 20  # transactions allowed to share one timestamp
 DORMANCY_HORIZON_DAYS: Final = 400

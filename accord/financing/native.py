@@ -7,8 +7,8 @@ a C extension that runs the same code about twice as fast. The build is
 optional: ``make setup`` runs it (``native_build``), and without it the
 source runs unchanged. Python prefers the extension over
 the source in the same folder, so an extension older than its source would
-silently run old code; ``check_fresh`` refuses that, and ``stream`` runs
-it on import.
+silently run old code; ``check_fresh`` refuses that, and ``features``
+(which every engine imports) runs it on import.
 """
 
 from __future__ import annotations
@@ -19,10 +19,18 @@ from pathlib import Path
 from accord.errors import ConfigError
 
 PACKAGE = Path(__file__).resolve().parent
-COMPILED = ("features", "stream", "typologies")
+COMPILED = ("features", "stream", "typologies", "watch")
 # What the compiled modules were type-checked against, relative to the
 # package: a change to any of these can change the compiled code.
-SOURCES = ("stream.py", "typologies.py", "features.py", "ledger.py", "../errors.py")
+SOURCES = (
+    "stream.py",
+    "typologies.py",
+    "features.py",
+    "watch.py",
+    "ledger.py",
+    "scorer.py",
+    "../errors.py",
+)
 REBUILD = "run `make setup` (or `python -m accord.financing.native_build`) to rebuild"
 
 

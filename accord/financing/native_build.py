@@ -1,6 +1,7 @@
 """Compile the streaming engine with mypyc, in place (see ``native``).
 
-Run by ``make setup`` as ``python -m accord.financing.native_build``; needs
+Run by ``make setup`` as ``python -m accord.financing.native_build
+--if-stale``; needs
 the development dependencies (mypy, which ships mypyc, and setuptools).
 setuptools is driven directly rather than through a ``setup.py``, so it
 never reads the project's pyproject.toml, which belongs to hatchling.
@@ -16,7 +17,7 @@ from pathlib import Path
 from mypyc.build import mypycify
 from setuptools import Distribution
 
-from accord.financing.native import COMPILED, PACKAGE, extensions
+from accord.financing.native import COMPILED, PACKAGE, extensions, stale_extensions
 
 # The shared runtime library of the compiled modules, kept inside the package.
 GROUP = "accord.financing._native"
@@ -41,7 +42,17 @@ def build() -> list[Path]:
     return extensions()
 
 
+def up_to_date() -> bool:
+    """Every module compiled, and none older than its sources."""
+    built = {path.name.split(".")[0] for path in extensions()}
+    return set(COMPILED) <= built and not stale_extensions()
+
+
 def main() -> None:
+    """Build, or with ``--if-stale`` only when the compiled files are not
+    up to date (``make setup`` runs it so on every call)."""
+    if "--if-stale" in sys.argv[1:] and up_to_date():
+        return
     written = build()
     sys.stderr.write("compiled: " + ", ".join(path.name for path in written) + "\n")
 

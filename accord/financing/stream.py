@@ -15,9 +15,6 @@ from pathlib import Path
 from accord.errors import InvalidData
 from accord.financing import features as ft
 from accord.financing.ledger import Transaction
-from accord.financing.native import check_fresh
-
-check_fresh()  # a compiled copy of this module must not be older than it
 
 
 def is_compiled() -> bool:
