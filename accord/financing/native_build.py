@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mypyc.build import mypycify
 from setuptools import Distribution
+from setuptools.errors import BaseError, CCompilerError
 
 from accord.financing.native import COMPILED, PACKAGE, extensions, stale_extensions
 
@@ -53,7 +54,18 @@ def main() -> None:
     up to date (``make setup`` runs it so on every call)."""
     if "--if-stale" in sys.argv[1:] and up_to_date():
         return
-    written = build()
+    try:
+        written = build()
+    # mypyc exits on a type error, setuptools raises on a missing compiler:
+    # either way the source engine still runs, only slower.
+    except (BaseError, CCompilerError, OSError, SystemExit) as exc:
+        for path in extensions():
+            path.unlink()
+        sys.stderr.write(
+            f"could not compile the streaming engine ({exc!r}); "
+            "the interpreted source runs instead\n"
+        )
+        return
     sys.stderr.write("compiled: " + ", ".join(path.name for path in written) + "\n")
 
 
