@@ -105,7 +105,12 @@ class Camt053Reader(Reader):
                 if name and account not in holders:
                     holders.add(account)
                     yield party_entity(account, name)
-            yield payment_entity(tx)
+            # Statement references are only unique per payer (an end-to-end
+            # id is the payer's own; bank references are per bank), so two
+            # statements may reuse one for different payments. Scoped to
+            # the payer, the same payment booked on both sides (a debit in
+            # the payer's statement, a credit in the payee's) stays one.
+            yield payment_entity(tx, scope=tx.orig)
 
 
 def _iter_items(path: Path) -> Iterator[Transaction | CamtProblem]:

@@ -46,9 +46,11 @@ def party_entity(account: str, name: str) -> EntityProxy:
     return entity
 
 
-def payment_entity(tx: Transaction) -> EntityProxy:
+def payment_entity(tx: Transaction, scope: str = "") -> EntityProxy:
+    """The Payment of ``tx``; its id is the transaction id, within ``scope``
+    when the id is only unique there (camt: per payer, see ``camt``)."""
     entity = model.make_entity("Payment")
-    entity.id = payment_entity_id(tx.tran_id)
+    entity.id = payment_entity_id(f"{scope}/{tx.tran_id}" if scope else tx.tran_id)
     entity.add("transactionNumber", tx.tran_id)
     entity.add("payerAccount", account_entity_id(tx.orig))
     entity.add("beneficiaryAccount", account_entity_id(tx.bene))

@@ -32,6 +32,7 @@ from tests.financing.support import AMLSIM_2019_EXCERPT, FIXTURES
 V02 = FIXTURES / "camt053_v02_batch_pending.xml"
 V08 = FIXTURES / "camt053_v08_nested.xml"
 OWN = "DE89370400440532013000"
+OTHER_OWN = "GB29NWBK60161331926819"
 NOV_14 = int(datetime(2023, 11, 14, tzinfo=UTC).timestamp())
 
 
@@ -168,6 +169,52 @@ def test_ids_are_unique_within_the_file_and_stable() -> None:
     # the same end-to-end id twice; no reference at all -> statement:entry:tx
     assert ids == ["DON-2024-031", "DON-2024-031#2", "S-20240315-EUR:1:1"]
     assert ids == [tx.tran_id for tx in iter_camt_transactions(V08)]
+
+
+def credit_from(payer: str, reference: str) -> str:
+    refs = f"<Refs><EndToEndId>{reference}</EndToEndId></Refs>"
+    party = (
+        f"<RltdPties><Dbtr><Nm>Payer</Nm></Dbtr>"
+        f"<DbtrAcct><Id><IBAN>{payer}</IBAN></Id></DbtrAcct></RltdPties>"
+    )
+    return entry(details=f"<TxDtls>{refs}{party}</TxDtls>")
+
+
+def payment_ids(path: Path) -> set[str]:
+    entities = Camt053Reader(path).read()
+    return {e.id or "" for e in entities if e.schema.name == "Payment"}
+
+
+def test_one_reference_from_two_payers_is_two_payments(tmp_path: Path) -> None:
+    """Payers choose end-to-end ids: two statements may both hold "INV-1"."""
+    first = write(tmp_path, document(credit_from("NL91ABNA0417164300", "INV-1")))
+    other = f"<Acct><Id><IBAN>{OTHER_OWN}</IBAN></Id></Acct>"
+    second = document(
+        credit_from("FR1420041010050500013M02606", "INV-1"), account=other
+    )
+    ids = payment_ids(first) | payment_ids(write(tmp_path, second, "other.xml"))
+    assert len(ids) == 2
+
+
+def test_one_payment_on_both_statements_is_one_payment(tmp_path: Path) -> None:
+    """The payer's debit and the payee's credit name the same payment."""
+    credit = document(credit_from(OTHER_OWN, "INV-7"))
+    refs = "<Refs><EndToEndId>INV-7</EndToEndId></Refs>"
+    party = (
+        f"<RltdPties><Cdtr><Nm>Payee</Nm></Cdtr>"
+        f"<CdtrAcct><Id><IBAN>{OWN}</IBAN></Id></CdtrAcct></RltdPties>"
+    )
+    debit = document(
+        entry(
+            indicator="<CdtDbtInd>DBIT</CdtDbtInd>",
+            details=f"<TxDtls>{refs}{party}</TxDtls>",
+        ),
+        account=f"<Acct><Id><IBAN>{OTHER_OWN}</IBAN></Id></Acct>",
+    )
+    payee_side = payment_ids(write(tmp_path, credit))
+    payer_side = payment_ids(write(tmp_path, debit, "debit.xml"))
+    assert payee_side == payer_side
+    assert len(payee_side) == 1
 
 
 def test_a_suffixed_id_never_collides_with_a_real_one(tmp_path: Path) -> None:
@@ -351,7 +398,10 @@ def test_reader_yields_accounts_holders_and_payments() -> None:
     assert len(by_schema["BankAccount"]) == 5  # own + 4 counterparties
     holders = {e.id: e.get("name") for e in entities if e.schema.name == "LegalEntity"}
     assert holders[f"holder-{account_entity_id(OWN)}"] == ["Meier Import GmbH"]
-    payment = next(e for e in entities if e.id == payment_entity_id("INV-2023-117"))
+    # ids are scoped to the payer: an end-to-end id is only the payer's own
+    scoped = payment_entity_id("GB33BUKB20201555555555/INV-2023-117")
+    payment = next(e for e in entities if e.id == scoped)
+    assert payment.get("transactionNumber") == ["INV-2023-117"]
     assert payment.get("payerAccount") == [account_entity_id("GB33BUKB20201555555555")]
     assert payment.get("beneficiaryAccount") == [account_entity_id(OWN)]
     assert payment.get("beneficiary") == [f"holder-{account_entity_id(OWN)}"]
