@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from accord.detectors.runner import run_detectors
+from accord.detectors.runner import resource_reads, run_detectors
 from accord.errors import InvalidData, NotFound
 from accord.model.dataset import DatasetInfo, check_name
 from accord.model.finding import Finding
@@ -106,7 +106,8 @@ class Accord:
             raise InvalidData("no entities to run detectors on; ingest a file first")
         infos = {info.name: info for info in self.store.list_datasets(reader)}
         findings = run_detectors(instances, entities, infos, actor.agency)
-        self.store.save_findings(actor, findings, names)
+        reads = resource_reads(instances)
+        self.store.save_findings(actor, findings, names, reads)
         return RunResult(names, len(entities), findings)
 
 

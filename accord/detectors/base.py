@@ -14,6 +14,7 @@ from typing import ClassVar, Self
 from followthemoney import StatementEntity
 
 from accord.model.finding import Finding
+from accord.model.resource import ResourceRead
 from accord.settings import Settings
 
 
@@ -39,3 +40,8 @@ class Detector(ABC):
     @abstractmethod
     def detect(self, entities: Sequence[StatementEntity]) -> list[Finding]:
         """Return findings about ``entities``; must not mutate them."""
+
+    def reads(self) -> list[ResourceRead]:
+        """What the last ``detect`` consulted outside its entities; most
+        detectors consult nothing."""
+        return []

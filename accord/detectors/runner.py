@@ -16,6 +16,7 @@ from accord.detectors.base import Detector
 from accord.model.dataset import DatasetInfo
 from accord.model.finding import Finding, finding_id
 from accord.model.marking import strictest
+from accord.model.resource import ResourceRead
 
 
 def run_detectors(
@@ -31,6 +32,11 @@ def run_detectors(
         for finding in detector.detect(entities):
             findings.append(stamp(finding, by_id, datasets, agency))
     return findings
+
+
+def resource_reads(detectors: Sequence[Detector]) -> list[ResourceRead]:
+    """What the detectors of a run consulted beyond the store, to audit."""
+    return [read for detector in detectors for read in detector.reads()]
 
 
 def stamp(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accord.detectors.base import Detector
-from accord.detectors.runner import run_detectors
+from accord.detectors.runner import resource_reads, run_detectors
 from accord.errors import InvalidData
 from accord.model.dataset import name_from_file
 from accord.model.finding import Finding
@@ -109,7 +109,7 @@ class MonitoringService:
         entities = list(store.entities(reader, [request.dataset]))
         infos = {info.name: info for info in store.list_datasets(reader)}
         findings = run_detectors(instances, entities, infos, actor.agency)
-        store.save_findings(actor, findings, names)
+        store.save_findings(actor, findings, names, resource_reads(instances))
         summary = summarise(entities, findings, request.top)
         return ScanReport(ingest, names, findings, summary)
 

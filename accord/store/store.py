@@ -7,7 +7,7 @@ transaction, so the log and the data cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ from accord.model.account import Role, User
 from accord.model.dataset import DatasetInfo
 from accord.model.finding import Finding, FindingStatus
 from accord.model.marking import Marking
+from accord.model.resource import ResourceRead
 from accord.settings import Settings
 from accord.store import accounts, audit, datasets, findings, statements
 from accord.store.audit import AuditAction, AuditProblem, AuditRecord
@@ -271,12 +272,21 @@ class Store:
     # -- findings ----------------------------------------------------------
 
     def save_findings(
-        self, actor: Actor, items: list[Finding], detectors: list[str]
+        self,
+        actor: Actor,
+        items: list[Finding],
+        detectors: list[str],
+        reads: Sequence[ResourceRead] = (),
     ) -> int:
+        """Store a run's findings, its audit record, and a record for each
+        resource its detectors consulted, all in one transaction."""
         with self.transaction() as conn:
             saved = findings.save(conn, items, actor.agency, now_iso())
             detail = {"detectors": detectors, "findings": saved}
             self._audit(conn, actor, AuditAction.RUN, ",".join(detectors), detail)
+            for read in reads:
+                counts = {"operation": "run", **read.counts}
+                self._audit(conn, actor, AuditAction(read.action), read.target, counts)
             return saved
 
     def list_findings(

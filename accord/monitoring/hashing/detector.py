@@ -7,6 +7,8 @@ when the detector is built (``from_settings``); ``detect`` itself does no
 I/O. Negative banks, quarantines and the flood guard apply as in
 ``accord monitor bank match``; flood history gathered during a run is not
 written back, so a flood seen by a run quarantines the hash for that run.
+Each bank consulted is reported (``reads``) and the run records a
+``bank.match`` audit record for it, with counts only.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from followthemoney import StatementEntity
 
 from accord.detectors.base import Detector
 from accord.model.finding import Feature, Finding
-from accord.monitoring.hashing.bank import Bank
+from accord.model.resource import ResourceRead
+from accord.monitoring.hashing.bank import Bank, BankKind
 from accord.monitoring.hashing.matcher import BankMatch, BankMatcher, MatchStatus
 from accord.monitoring.hashing.media import media_pdq_hashes
 from accord.monitoring.hashing.storage import BankStorage, banks_root
 from accord.monitoring.hashing.text import signature
 from accord.settings import Settings
+from accord.store.audit import AuditAction
 
 TEXT_PROPERTIES = ("bodyText", "description", "summary", "translatedText")
 
@@ -43,6 +47,7 @@ class KnownContentDetector(Detector):
     ) -> None:
         self.banks = list(banks)
         self.clock = clock
+        self._reads: list[ResourceRead] = []
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
@@ -56,31 +61,76 @@ class KnownContentDetector(Detector):
         return cls(banks)
 
     def detect(self, entities: Sequence[StatementEntity]) -> list[Finding]:
+        self._reads = []
         if not self.banks:
             return []
         matcher = BankMatcher(self.banks, self.clock())
         collected: dict[str, list[tuple[BankMatch, str]]] = defaultdict(list)
-        for entity_id, where, matches in self._matches(matcher, entities):
+        tally = _Tally(self.banks)
+        for entity_id, where, matches in self._matches(matcher, entities, tally):
+            tally.add(matches)
             active = [m for m in matches if m.status is MatchStatus.ACTIVE]
             collected[entity_id].extend((match, where) for match in active)
+        self._reads = tally.reads()
         return [
             _finding(entity_id, sorted(found, key=lambda pair: -pair[0].score))
             for entity_id, found in sorted(collected.items())
             if found
         ]
 
+    def reads(self) -> list[ResourceRead]:
+        """A ``bank.match`` read per bank the last ``detect`` consulted."""
+        return list(self._reads)
+
     def _matches(
-        self, matcher: BankMatcher, entities: Sequence[StatementEntity]
+        self, matcher: BankMatcher, entities: Sequence[StatementEntity], tally: _Tally
     ) -> Iterator[tuple[str, str, list[BankMatch]]]:
         texts = [(e.id, p, v) for e in entities if e.id for p, v in _texts(e)]
         signatures = [signature(value) for _, _, value in texts]
+        tally.queried(BankKind.TEXT, len(signatures))
         found = matcher.match_signatures(signatures)
         for (entity_id, prop, _), matches in zip(texts, found, strict=True):
             yield str(entity_id), prop, matches
         media = [(e.id, h) for e in entities if e.id for h in media_pdq_hashes(e)]
+        tally.queried(BankKind.PDQ, len(media))
         found = matcher.match_pdq([pdq for _, pdq in media])
         for (entity_id, _), matches in zip(media, found, strict=True):
             yield str(entity_id), "attached media (PDQ)", matches
+
+
+class _Tally:
+    """Per bank: the queries put to it, how many matched it and how many of
+    its entries they matched; the counts a ``bank.match`` record holds."""
+
+    def __init__(self, banks: Sequence[Bank]) -> None:
+        self.kinds = {bank.name: bank.config.kind for bank in banks}
+        self.queries: dict[BankKind, int] = defaultdict(int)
+        self.hits: dict[str, int] = defaultdict(int)
+        self.matches: dict[str, int] = defaultdict(int)
+
+    def queried(self, kind: BankKind, count: int) -> None:
+        self.queries[kind] += count
+
+    def add(self, matches: list[BankMatch]) -> None:
+        for bank in {match.bank for match in matches}:
+            self.hits[bank] += 1
+        for match in matches:
+            self.matches[match.bank] += 1
+
+    def reads(self) -> list[ResourceRead]:
+        return [
+            ResourceRead(
+                AuditAction.BANK_MATCH,
+                f"bank:{name}",
+                {
+                    "queries": self.queries[kind],
+                    "hits": self.hits[name],
+                    "matches": self.matches[name],
+                },
+            )
+            for name, kind in sorted(self.kinds.items())
+            if self.queries[kind]
+        ]
 
 
 def _texts(entity: StatementEntity) -> Iterator[tuple[str, str]]:

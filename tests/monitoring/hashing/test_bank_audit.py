@@ -17,10 +17,12 @@ from click.testing import CliRunner
 
 from accord.cli.main import cli
 from accord.errors import InvalidData, NotFound
+from accord.model.marking import Marking, Tlp
 from accord.monitoring.hashing.bank import BankKind
 from accord.monitoring.hashing.formats import BankFileFormat, ImportDefaults
 from accord.monitoring.hashing.service import HashBanks, NewBank
 from accord.monitoring.hashing.state import Verdict
+from accord.monitoring.service import MonitoringService, ScanRequest
 from accord.service import Accord
 from accord.settings import Settings
 from accord.store.audit import AuditAction
@@ -208,3 +210,35 @@ def test_cli_bank_commands_are_audited_and_the_log_verifies(tmp_path: Path) -> N
     verified = runner.invoke(cli, [*base, "audit", "verify"])
     assert verified.exit_code == 0
     assert "audit log intact" in verified.output
+
+
+def test_a_scan_records_each_bank_it_matched_against(
+    accord_service: Accord, tmp_path: Path
+) -> None:
+    """Detectors do no I/O, so the run records their bank reads for them."""
+    store = accord_service.store
+    banks = HashBanks.from_settings(accord_service.settings, store.record)
+    banks.create(ACTOR, NewBank("statements", BankKind.TEXT))
+    banks.add(ACTOR, "statements", [TEXT], DEFAULTS)
+    banks.create(ACTOR, NewBank("gifct"))  # no media in the posts: not consulted
+    posts = tmp_path / "posts.csv"
+    posts.write_text(
+        "id,author,date,text\n"
+        f'p1,ann,2024-01-02T10:00:00Z,"{TEXT}"\n'
+        "p2,bob,2024-01-02T11:00:00Z,The market opens at nine tomorrow.\n",
+        encoding="utf-8",
+    )
+    before = len(store.audit_records())
+    request = ScanRequest(posts, "forum", ACTOR.agency, Marking(Tlp.AMBER))
+    report = MonitoringService(accord_service).scan(ACTOR, request)
+    assert any(f.detector == "known_content" for f in report.findings)
+    records = store.audit_records()[before:]
+    matched = [r for r in records if r.action == str(AuditAction.BANK_MATCH)]
+    assert [(r.target, dict(r.detail)) for r in matched] == [
+        (
+            "bank:statements",
+            {"operation": "run", "queries": 2, "hits": 1, "matches": 1},
+        )
+    ]
+    assert not _leaks(json.dumps([dict(r.detail) for r in records]))
+    assert store.verify_audit() == []

@@ -79,6 +79,28 @@ def test_media_hash_and_text_produce_explained_findings(
     assert "bodyText" in text.explanation["matched_in"].detail
 
 
+def test_the_banks_consulted_are_reported_as_counts(
+    banks: HashBanks, fixture_dir: Path
+) -> None:
+    setup_banks(banks)
+    detector = loaded_detector(banks)
+    assert detector.reads() == []
+    entities = [
+        message("m1", "hello", json.dumps({"pdq": [BRIDGE]})),
+        message("m2", TEXT),
+        message("m3", "Nothing to see in this ordinary message about the weather."),
+    ]
+    detector.detect(entities)
+    reads = {read.target: dict(read.counts) for read in detector.reads()}
+    assert {read.action for read in detector.reads()} == {"bank.match"}
+    assert reads == {
+        "bank:gifct": {"queries": 1, "hits": 1, "matches": 1},
+        "bank:statements": {"queries": 3, "hits": 1, "matches": 1},
+    }
+    detector.detect([])
+    assert detector.reads() == []
+
+
 def test_negative_bank_and_quarantine_silence_the_detector(
     banks: HashBanks, fixture_dir: Path
 ) -> None:
