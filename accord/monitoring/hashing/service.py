@@ -8,7 +8,12 @@ The audit log must hold every read, match, export and import, and banks live
 outside the store, so each operation takes the acting ``Actor`` and writes one
 record through its ``AuditRecorder`` (``Store.record``): operation, bank and
 counts, never a hash or text, which the log's readers may not be cleared for.
-Records are written after the work and before any result is returned.
+Banks and the log are separate stores, so a change's record is written
+first, under the bank's lock, and the change is saved after it: a change
+whose record cannot be written is not made. (A save that fails after its
+record leaves a record of a change that did not land; the log errs towards
+saying too much, never too little.) Reads and matches return nothing unless
+their record is written.
 """
 
 from __future__ import annotations
@@ -160,8 +165,9 @@ class HashBanks:
         with self.storage.locked(new.name):
             if self.storage.exists(new.name):
                 raise InvalidData(f"hash bank {new.name!r} already exists")
+            detail = {"kind": kind.value, "negative": new.negative}
+            self._changed(actor, new.name, "create", **detail)
             self.storage.save(bank, data_changed=True)
-        self._changed(actor, new.name, "create", kind=kind.value, negative=new.negative)
         return bank
 
     def configure(
@@ -183,9 +189,9 @@ class HashBanks:
             bank.config = replace(bank.config, **changes)
             if policy:
                 bank.state.policy = replace(bank.state.policy, **policy)
+            changed = sorted([*changes, *(policy or {})])
+            self._changed(actor, name, "configure", changed=changed)
             self.storage.save(bank, data_changed=False)
-        changed = sorted([*changes, *(policy or {})])
-        self._changed(actor, name, "configure", changed=changed)
         return bank
 
     def get(self, actor: Actor, name: str) -> Bank:
@@ -225,9 +231,12 @@ class HashBanks:
         else:
             rows = np.stack([required_signature(text) for text in values])
         provenance = [_default_provenance(defaults)] * len(rows)
-        result = ImportResult(name, len(rows), self._add(name, rows, provenance))
-        self._changed(actor, name, "add", **result.counts())
-        return result.added
+
+        def record(added: int) -> None:
+            counts = ImportResult(name, len(rows), added).counts()
+            self._changed(actor, name, "add", **counts)
+
+        return self._add(name, rows, provenance, record)
 
     def import_file(
         self,
@@ -243,16 +252,29 @@ class HashBanks:
         kind = self.storage.config(name).kind
         fmt = fmt or detect_format(path)
         entries = read_entries(path, kind, fmt, defaults)
-        added = self._add(name, entries.rows, entries.provenance)
-        result = ImportResult(name, len(entries.rows), added, entries.ignored)
-        counts = result.counts()
-        self._changed(actor, name, "import", file=path.name, format=fmt.value, **counts)
-        return result
+        read = len(entries.rows)
 
-    def _add(self, name: str, rows: Rows, provenance: list[Provenance]) -> int:
+        def record(added: int) -> None:
+            counts = ImportResult(name, read, added, entries.ignored).counts()
+            where = {"file": path.name, "format": fmt.value}
+            self._changed(actor, name, "import", **where, **counts)
+
+        added = self._add(name, entries.rows, entries.provenance, record)
+        return ImportResult(name, read, added, entries.ignored)
+
+    def _add(
+        self,
+        name: str,
+        rows: Rows,
+        provenance: list[Provenance],
+        record: Callable[[int], None],
+    ) -> int:
+        """Add under the bank's lock; ``record`` audits the count before the
+        bank is written, so no change lands unaudited."""
         with self.storage.locked(name):
             bank = self.storage.load(name)
             added = bank.add(rows, provenance)
+            record(added)
             if added:
                 self.storage.save(bank, data_changed=True)
         return added
@@ -290,12 +312,13 @@ class HashBanks:
         matcher: BankMatcher,
         found: list[list[BankMatch]],
     ) -> list[list[BankMatch]]:
-        """Save the flood-guard history, then audit counts only: queries, how
-        many matched and how many entries; then hand the matches back."""
-        self._persist(matcher)
+        """Audit counts only (queries, how many matched and how many
+        entries), then save the flood-guard history and hand the matches
+        back: nothing is kept or returned unless the record is written."""
         hits = sum(1 for matches in found if matches)
         counts = {"queries": len(found), "hits": hits, "matches": sum(map(len, found))}
         self._record(actor, AuditAction.BANK_MATCH, bank, operation="match", **counts)
+        self._persist(matcher)
         return found
 
     def match_hashes(
@@ -346,26 +369,33 @@ class HashBanks:
         key = _existing_key(self.storage.load(name), key)
         moment = self.clock()
         entry = Feedback(key, verdict, actor.name, timestamp(moment), subject, note)
-        quarantined = self.storage.update_state(
-            name, lambda state: state.add_feedback(entry, moment)
+
+        def record(quarantined: bool) -> None:
+            detail = {"verdict": verdict.value, "quarantined": quarantined}
+            self._changed(actor, name, "feedback", **detail)
+
+        return self.storage.update_state(
+            name, lambda state: state.add_feedback(entry, moment), record
         )
-        verdict_detail = {"verdict": verdict.value, "quarantined": quarantined}
-        self._changed(actor, name, "feedback", **verdict_detail)
-        return quarantined
 
     def quarantine(self, actor: Actor, name: str, key: str, *, reason: str) -> None:
         key = _existing_key(self.storage.load(name), key)
         why, moment = reason or "quarantined by hand", self.clock()
         self.storage.update_state(
-            name, lambda state: state.quarantine(key, why, actor.name, moment)
+            name,
+            lambda state: state.quarantine(key, why, actor.name, moment),
+            lambda _: self._changed(actor, name, "quarantine"),
         )
-        self._changed(actor, name, "quarantine")
 
     def release(self, actor: Actor, name: str, key: str) -> None:
         key = _existing_key(self.storage.load(name), key)
-        if not self.storage.update_state(name, lambda state: state.release(key)):
-            raise InvalidData(f"{key} is not quarantined in bank {name!r}")
-        self._changed(actor, name, "release")
+
+        def record(released: bool) -> None:
+            if not released:  # refused: nothing recorded, nothing written
+                raise InvalidData(f"{key} is not quarantined in bank {name!r}")
+            self._changed(actor, name, "release")
+
+        self.storage.update_state(name, lambda state: state.release(key), record)
 
 
 def _absorb(recorded: BankState, moment: datetime, state: BankState) -> None:

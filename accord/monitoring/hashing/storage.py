@@ -89,9 +89,16 @@ class BankStorage:
             BankState.from_dict(manifest["state"]),
         )
 
-    def update_state(self, name: str, change: Callable[[BankState], _T]) -> _T:
+    def update_state(
+        self,
+        name: str,
+        change: Callable[[BankState], _T],
+        before_write: Callable[[_T], None] = lambda _: None,
+    ) -> _T:
         """Apply ``change`` to the state on disk, under the lock, rewriting
-        only ``bank.json``: concurrent changes are not lost."""
+        only ``bank.json``: concurrent changes are not lost. ``before_write``
+        sees the change's result before anything is written (the audit
+        record goes there); if it raises, nothing is."""
         with self.locked(name):
             path = self.root / name / MANIFEST
             manifest = _read_manifest(path)
@@ -99,6 +106,7 @@ class BankStorage:
                 raise self._missing(name)
             state = BankState.from_dict(manifest["state"])
             result = change(state)
+            before_write(result)
             manifest["state"] = state.to_dict()
             _write_text(path, json.dumps(manifest, indent=1))
         return result

@@ -16,12 +16,13 @@ import pytest
 from click.testing import CliRunner
 
 from accord.cli.main import cli
-from accord.errors import InvalidData, NotFound
+from accord.errors import BackendError, InvalidData, NotFound
 from accord.model.marking import Marking, Tlp
 from accord.monitoring.hashing.bank import BankKind
 from accord.monitoring.hashing.formats import BankFileFormat, ImportDefaults
 from accord.monitoring.hashing.service import HashBanks, NewBank
 from accord.monitoring.hashing.state import Verdict
+from accord.monitoring.hashing.storage import BankStorage
 from accord.monitoring.service import MonitoringService, ScanRequest
 from accord.service import Accord
 from accord.settings import Settings
@@ -242,3 +243,33 @@ def test_a_scan_records_each_bank_it_matched_against(
     ]
     assert not _leaks(json.dumps([dict(r.detail) for r in records]))
     assert store.verify_audit() == []
+
+
+class FailingLog(AuditTrail):
+    """An audit log that refuses to write (a full disk, a lost database)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        raise BackendError("the audit log is unavailable")
+
+
+def test_no_change_lands_when_its_record_cannot_be_written(tmp_path: Path) -> None:
+    working = HashBanks(BankStorage(tmp_path / "banks"), AuditTrail())
+    working.create(ACTOR, NewBank("gifct"))
+    working.add(ACTOR, "gifct", [H1], DEFAULTS)
+    before = working.report(ACTOR, "gifct")
+    failing = HashBanks(working.storage, FailingLog())
+    attempts: list[Callable[[], Any]] = [
+        lambda: failing.create(ACTOR, NewBank("other")),
+        lambda: failing.configure(ACTOR, "gifct", threshold=5),
+        lambda: failing.add(ACTOR, "gifct", [H2], DEFAULTS),
+        lambda: failing.import_file(ACTOR, "gifct", _csv(tmp_path), DEFAULTS),
+        lambda: failing.feedback(ACTOR, "gifct", H1, Verdict.CONFIRM),
+        lambda: failing.quarantine(ACTOR, "gifct", H1, reason="logo"),
+        lambda: failing.match_hashes(ACTOR, [H1]),
+    ]
+    for attempt in attempts:
+        with pytest.raises(BackendError):
+            attempt()
+    assert working.storage.names() == ["gifct"]
+    assert working.report(ACTOR, "gifct") == before
+    assert len(working.get(ACTOR, "gifct")) == 1
