@@ -16,25 +16,17 @@ import click
 from rich.table import Table
 
 from accord.cli.context import CliContext, pass_cli
+from accord.cli.monitor_bank_match import FILE, bank_match, open_banks
 from accord.cli.render import console, echo_json
 from accord.monitoring.hashing.bank import BankKind
 from accord.monitoring.hashing.formats import BankFileFormat, ImportDefaults
-from accord.monitoring.hashing.matcher import BankMatch
 from accord.monitoring.hashing.pdq import hash_image_file
-from accord.monitoring.hashing.service import HashBanks, NewBank
+from accord.monitoring.hashing.results import NewBank
 from accord.monitoring.hashing.state import QuarantinePolicy, Verdict
-from accord.store import Actor
+from accord.monitoring.hashing.video import hash_video_file, required_frames
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = [item.value for item in BankFileFormat]
-FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
-
-
-def _banks(state: CliContext) -> tuple[HashBanks, Actor]:
-    """The workspace's banks, audited in its store, and the local operator."""
-    service = state.service()
-    banks = HashBanks.from_settings(service.settings, service.store.record)
-    return banks, service.local_actor()
 
 
 def provenance_options(command: F) -> F:
@@ -75,7 +67,34 @@ def _defaults(
 
 @click.group()
 def bank() -> None:
-    """Hash banks of known propaganda: PDQ image hashes and text signatures."""
+    """Hash banks of known propaganda: PDQ image hashes, vPDQ videos and text
+    signatures."""
+
+
+bank.add_command(bank_match)
+
+
+def _video_options(command: F) -> F:
+    """--query-match/--compared-match: the shares of frames a video match needs."""
+    command = click.option(
+        "--compared-match",
+        type=float,
+        help="Video banks: least share of the bank video's frames found "
+        "in the query [default 0].",
+    )(command)
+    return click.option(
+        "--query-match",
+        type=float,
+        help="Video banks: least share of the query's frames found in a bank "
+        "video [default 0.8].",
+    )(command)
+
+
+def _video_shares(
+    query_match: float | None, compared_match: float | None
+) -> dict[str, float]:
+    given = {"query_match": query_match, "compared_match": compared_match}
+    return {key: value for key, value in given.items() if value is not None}
 
 
 @bank.command("create")
@@ -84,8 +103,10 @@ def bank() -> None:
 @click.option(
     "--threshold",
     type=float,
-    help="Match threshold: PDQ bits (default 31) or text similarity (default 0.6).",
+    help="Match threshold: PDQ bits of an image or video frame (default 31) "
+    "or text similarity (default 0.6).",
 )
+@_video_options
 @click.option(
     "--negative", is_flag=True, help="Known-benign content: suppresses matches."
 )
@@ -109,6 +130,8 @@ def bank_create(
     name: str,
     kind: str,
     threshold: float | None,
+    query_match: float | None,
+    compared_match: float | None,
     negative: bool,
     description: str,
     flood_window: int,
@@ -117,8 +140,11 @@ def bank_create(
 ) -> None:
     """Create an empty bank."""
     policy = QuarantinePolicy(flood_window, flood_max, max_dismissals)
-    banks, actor = _banks(state)
-    new = NewBank(name, BankKind(kind), threshold, negative, description, policy)
+    video = _video_shares(query_match, compared_match)
+    if video and kind != BankKind.VPDQ:
+        raise click.UsageError("--query-match and --compared-match are for vpdq banks")
+    banks, actor = open_banks(state)
+    new = NewBank(name, BankKind(kind), threshold, negative, description, policy, video)
     created = banks.create(actor, new)
     role = "negative " if negative else ""
     click.echo(
@@ -129,6 +155,7 @@ def bank_create(
 @bank.command("configure")
 @click.argument("name")
 @click.option("--threshold", type=float, help="New match threshold.")
+@_video_options
 @click.option("--description")
 @click.option("--flood-window", type=int, help="Seconds.")
 @click.option("--flood-max", type=int, help="Matches within the window.")
@@ -138,21 +165,32 @@ def bank_configure(
     state: CliContext,
     name: str,
     threshold: float | None,
+    query_match: float | None,
+    compared_match: float | None,
     description: str | None,
     flood_window: int | None,
     flood_max: int | None,
     max_dismissals: int | None,
 ) -> None:
-    """Change a bank's threshold, description or quarantine policy."""
-    banks, actor = _banks(state)
+    """Change a bank's threshold, description, quarantine policy or video
+    match shares."""
+    banks, actor = open_banks(state)
     limits = {
         "window_seconds": flood_window,
         "max_matches": flood_max,
         "max_dismissals": max_dismissals,
     }
     policy = {field: value for field, value in limits.items() if value is not None}
+    video = _video_shares(query_match, compared_match)
+    if video and banks.storage.config(name).kind is not BankKind.VPDQ:
+        raise click.UsageError("--query-match and --compared-match are for vpdq banks")
     changed = banks.configure(
-        actor, name, threshold=threshold, description=description, policy=policy
+        actor,
+        name,
+        threshold=threshold,
+        description=description,
+        policy=policy,
+        video=video,
     )
     click.echo(
         f"{name}: threshold {changed.config.threshold:g}, "
@@ -167,13 +205,13 @@ def bank_configure(
 @pass_cli
 def bank_list(state: CliContext, as_json: bool) -> None:
     """The workspace's banks."""
-    banks, actor = _banks(state)
+    banks, actor = open_banks(state)
     summaries = banks.summaries(actor)
     if as_json:
         echo_json([s.to_dict() for s in summaries])
         return
     table = Table(
-        "bank", "kind", "hashes", "threshold", "negative", "quarantined", "feedback"
+        "bank", "kind", "entries", "threshold", "negative", "quarantined", "feedback"
     )
     for s in summaries:
         table.add_row(
@@ -192,6 +230,9 @@ def bank_list(state: CliContext, as_json: bool) -> None:
 @click.argument("name")
 @click.argument("values", nargs=-1)
 @click.option("--image", "images", multiple=True, type=FILE, help="Hash this image.")
+@click.option(
+    "--video", "videos", multiple=True, type=FILE, help="Hash this video (vPDQ)."
+)
 @provenance_options
 @pass_cli
 def bank_add(
@@ -199,18 +240,27 @@ def bank_add(
     name: str,
     values: tuple[str, ...],
     images: tuple[Path, ...],
+    videos: tuple[Path, ...],
     source: str | None,
     agency: str | None,
     added: str | None,
     label: str,
 ) -> None:
-    """Add PDQ hashes (hex) or images to a PDQ bank, or texts to a text bank."""
+    """Add PDQ hashes (hex) or images to a PDQ bank, videos to a vpdq bank,
+    or texts to a text bank."""
+    defaults = _defaults(state, source, agency, added, label)
+    banks, actor = open_banks(state)
+    if videos:
+        if values or images:
+            raise click.UsageError("add --video files on their own")
+        frames = [required_frames(hash_video_file(p), str(p)) for p in videos]
+        count = banks.add_videos(actor, name, frames, defaults)
+        click.echo(f"{name}: {count} added, {len(frames) - count} already present")
+        return
     hexes = [hash_image_file(path).hex for path in images]
     entries = [*values, *hexes]
     if not entries:
-        raise click.UsageError("give hashes, texts or --image files")
-    defaults = _defaults(state, source, agency, added, label)
-    banks, actor = _banks(state)
+        raise click.UsageError("give hashes, texts, --image or --video files")
     count = banks.add(actor, name, entries, defaults)
     click.echo(f"{name}: {count} added, {len(entries) - count} already present")
 
@@ -231,10 +281,11 @@ def bank_import(
     added: str | None,
     label: str,
 ) -> None:
-    """Import a CSV, JSON-lines or ThreatExchange-style file; all or nothing."""
+    """Import a CSV, JSON-lines, ThreatExchange-style or vPDQ file; all or
+    nothing."""
     defaults = _defaults(state, source or path.name, agency, added, label)
     chosen = BankFileFormat(fmt) if fmt else None
-    banks, actor = _banks(state)
+    banks, actor = open_banks(state)
     result = banks.import_file(actor, name, path, defaults, chosen)
     click.echo(
         f"{name}: read {result.read}, added {result.added}, "
@@ -252,83 +303,15 @@ def bank_import(
 @pass_cli
 def bank_export(state: CliContext, name: str, path: Path, fmt: str) -> None:
     """Write a bank with provenance (text banks: signatures, never text)."""
-    banks, actor = _banks(state)
+    banks, actor = open_banks(state)
     count = banks.export(actor, name, path, BankFileFormat(fmt))
     click.echo(f"{name}: wrote {count} entries to {path}")
-
-
-@bank.command("match")
-@click.argument("hashes", nargs=-1)
-@click.option("--image", "images", multiple=True, type=FILE, help="An image file.")
-@click.option("--text", "texts", multiple=True, help="A text to match.")
-@click.option(
-    "--text-file", "text_files", multiple=True, type=FILE, help="A text file."
-)
-@click.option("--dihedral", is_flag=True, help="Also match rotated or flipped images.")
-@click.option(
-    "--bank", "bank_name", help="Only this bank (negative banks still apply)."
-)
-@click.option("--json", "as_json", is_flag=True)
-@pass_cli
-def bank_match(
-    state: CliContext,
-    hashes: tuple[str, ...],
-    images: tuple[Path, ...],
-    texts: tuple[str, ...],
-    text_files: tuple[Path, ...],
-    dihedral: bool,
-    bank_name: str | None,
-    as_json: bool,
-) -> None:
-    """Match PDQ hashes, images or texts against the banks."""
-    if not (hashes or images or texts or text_files):
-        raise click.UsageError("give hashes, --image, --text or --text-file")
-    banks, actor = _banks(state)
-    rows: list[tuple[str, list[BankMatch]]] = []
-    if hashes:
-        found_hashes = banks.match_hashes(actor, list(hashes), bank_name)
-        rows += zip(hashes, found_hashes, strict=True)
-    if images:
-        paths = list(images)
-        for found in banks.match_images(actor, paths, bank_name, dihedral=dihedral):
-            label = f"{found.path.name} (pdq {found.pdq.hex[:12]}…)"
-            rows.append((label, found.matches))
-    bodies = [*texts, *(p.read_text(encoding="utf-8") for p in text_files)]
-    if bodies:
-        labels = [f"text #{n}" for n in range(1, len(bodies) + 1)]
-        found_texts = banks.match_texts(actor, bodies, bank_name)
-        rows += zip(labels, found_texts, strict=True)
-    if as_json:
-        echo_json(
-            [{"query": q, "matches": [m.to_dict() for m in ms]} for q, ms in rows]
-        )
-        return
-    _print_matches(rows)
-
-
-def _print_matches(rows: list[tuple[str, list[BankMatch]]]) -> None:
-    table = Table(
-        "query", "bank", "entry", "distance", "status", "provenance", "reason"
-    )
-    for query, matches in rows:
-        if not matches:
-            table.add_row(query, "", "", "", "no match", "", "")
-        for m in matches:
-            closeness = (
-                str(m.distance) if m.distance is not None else f"{m.similarity:.2f}"
-            )
-            p = m.provenance
-            origin = f"{p.label} · {p.agency}/{p.source} · {p.added}".strip(" ·")
-            table.add_row(
-                query, m.bank, m.key, closeness, m.status.value, origin, m.reason
-            )
-    console().print(table)
 
 
 def _feedback(
     state: CliContext, name: str, key: str, verdict: Verdict, subject: str, note: str
 ) -> None:
-    banks, actor = _banks(state)
+    banks, actor = open_banks(state)
     quarantined = banks.feedback(actor, name, key, verdict, subject=subject, note=note)
     click.echo(f"{name}: {verdict.value} recorded for {key}")
     if quarantined:
@@ -368,7 +351,7 @@ def bank_dismiss(
 @pass_cli
 def bank_quarantine(state: CliContext, name: str, key: str, reason: str) -> None:
     """Stop KEY from producing findings until it is released."""
-    banks, actor = _banks(state)
+    banks, actor = open_banks(state)
     banks.quarantine(actor, name, key, reason=reason)
     click.echo(f"{name}: {key} quarantined")
 
@@ -379,7 +362,7 @@ def bank_quarantine(state: CliContext, name: str, key: str, reason: str) -> None
 @pass_cli
 def bank_release(state: CliContext, name: str, key: str) -> None:
     """Put a quarantined KEY back into matching."""
-    banks, actor = _banks(state)
+    banks, actor = open_banks(state)
     banks.release(actor, name, key)
     click.echo(f"{name}: {key} released")
 
@@ -389,5 +372,5 @@ def bank_release(state: CliContext, name: str, key: str) -> None:
 @pass_cli
 def bank_show(state: CliContext, name: str) -> None:
     """A bank's settings, quarantined hashes and feedback, as JSON."""
-    banks, actor = _banks(state)
+    banks, actor = open_banks(state)
     echo_json(banks.report(actor, name))

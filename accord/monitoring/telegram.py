@@ -21,7 +21,12 @@ from followthemoney import EntityProxy
 
 from accord.errors import ReaderError, SourceError
 from accord.monitoring.entities import account, forward_link, with_payments
-from accord.monitoring.hashing.media import PDQ_KEY, hash_media_file
+from accord.monitoring.hashing.media import (
+    PDQ_KEY,
+    VPDQ_KEY,
+    hash_media_file,
+    hash_video_media,
+)
 from accord.monitoring.telegram_record import (
     SERVICE,
     Chat,
@@ -37,6 +42,7 @@ from accord.readers.base import Reader
 CHAT_LISTS = ("chats.list.item", "left_chats.list.item")
 CHAT_FIELDS = ("name", "type", "id")
 MESSAGES = "messages.item"
+VIDEO_MEDIA = frozenset({"video_file", "animation", "video_message"})
 
 
 @dataclass
@@ -159,6 +165,9 @@ class TelegramExportReader(Reader):
         hashes = self._media_pdq(record)
         if hashes:
             post.metadata[PDQ_KEY] = hashes
+        frames = self._media_vpdq(record)
+        if frames:
+            post.metadata[VPDQ_KEY] = [frames]
         peer, name = sender_peer(record)
         if peer and account_id(peer) not in self._emitted:
             self._emitted.add(account_id(peer))
@@ -173,21 +182,36 @@ class TelegramExportReader(Reader):
 
     def _media_pdq(self, record: dict[str, Any]) -> list[str]:
         """PDQ of the message's photo when the export includes the file, so
-        the known-content banks can match it. A path that leaves the export
-        folder is ignored: a crafted export must not make us open other files."""
+        the known-content banks can match it."""
         relative = record.get("photo")
         if not isinstance(relative, str) and str(
             record.get("mime_type", "")
         ).startswith("image/"):
             relative = record.get("file")
+        target = self._exported_file(relative)
+        result = hash_media_file(target) if target else None
+        return [result.hex] if result is not None else []
+
+    def _media_vpdq(self, record: dict[str, Any]) -> list[str]:
+        """vPDQ frames of the message's video (a video file, an animation or
+        a round video message) when the export includes it and vpdq is
+        installed."""
+        is_video = record.get("media_type") in VIDEO_MEDIA or str(
+            record.get("mime_type", "")
+        ).startswith("video/")
+        target = self._exported_file(record.get("file")) if is_video else None
+        return (hash_video_media(target) or []) if target else []
+
+    def _exported_file(self, relative: Any) -> Path | None:
+        """The media file a record names, if it lies inside the export
+        folder: a crafted export must not make us open other files."""
         if not isinstance(relative, str) or not relative:
-            return []
+            return None
         root = self.path.parent.resolve()
         target = (root / relative).resolve()
         if not target.is_relative_to(root) or not target.is_file():
-            return []
-        result = hash_media_file(target)
-        return [result.hex] if result is not None else []
+            return None
+        return target
 
     def _forward(
         self, record: dict[str, Any], message_id: str, date: str | None

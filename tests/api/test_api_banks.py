@@ -9,7 +9,8 @@ import pytest
 
 from accord.monitoring.hashing.bank import BankKind
 from accord.monitoring.hashing.formats import ImportDefaults
-from accord.monitoring.hashing.service import HashBanks, NewBank
+from accord.monitoring.hashing.results import NewBank
+from accord.monitoring.hashing.service import HashBanks
 from accord.store.audit import AuditAction
 from tests.api.world import SETUP, World
 

@@ -32,16 +32,23 @@ PdqHex = Annotated[
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 
 
+MAX_FRAMES = 10_000
+Frames = Annotated[list[PdqHex], Field(min_length=1, max_length=MAX_FRAMES)]
+
+
 class BankMatchIn(BaseModel):
-    """PDQ hashes (64 hex digits) or texts: exactly one of the two."""
+    """PDQ hashes (64 hex digits), videos (each the PDQ hashes of its
+    frames, as vPDQ gives them) or texts: exactly one of the three."""
 
     pdq: list[PdqHex] | None = Field(None, min_length=1, max_length=MAX_QUERIES)
+    videos: list[Frames] | None = Field(None, min_length=1, max_length=MAX_QUERIES)
     texts: list[Text] | None = Field(None, min_length=1, max_length=MAX_QUERIES)
 
     @model_validator(mode="after")
     def one_kind(self) -> Self:
-        if (self.pdq is None) == (self.texts is None):
-            raise ValueError("send either 'pdq' or 'texts', not both or neither")
+        given = [self.pdq, self.videos, self.texts]
+        if sum(value is not None for value in given) != 1:
+            raise ValueError("send exactly one of 'pdq', 'videos' or 'texts'")
         return self
 
 
@@ -73,6 +80,8 @@ def match_bank(
     """
     if body.pdq is not None:
         found = banks.match_hashes(actor, [h.lower() for h in body.pdq], name)
+    elif body.videos is not None:
+        found = banks.match_videos(actor, body.videos, name)
     else:
         found = banks.match_texts(actor, body.texts or [], name)
     return {"bank": name, "results": [_result(n, m) for n, m in enumerate(found)]}

@@ -1,8 +1,9 @@
 """Known propaganda, found by hash: entities against the workspace's banks.
 
 Text properties are matched against text banks by signature; PDQ hashes of
-attached media, which readers record in the entity's ``metadata`` (see the
-package docstring for the convention), against PDQ banks. Banks are loaded
+attached images and the vPDQ frames of attached videos, which readers
+record in the entity's ``metadata`` (see ``media``), against PDQ and video
+banks. Banks are loaded
 when the detector is built (``from_settings``); ``detect`` itself does no
 I/O. Negative banks, quarantines and the flood guard apply as in
 ``accord monitor bank match``; flood history gathered during a run is not
@@ -25,7 +26,7 @@ from accord.model.finding import Feature, Finding
 from accord.model.resource import ResourceRead
 from accord.monitoring.hashing.bank import Bank, BankKind
 from accord.monitoring.hashing.matcher import BankMatch, BankMatcher, MatchStatus
-from accord.monitoring.hashing.media import media_pdq_hashes
+from accord.monitoring.hashing.media import media_pdq_hashes, media_videos
 from accord.monitoring.hashing.storage import BankStorage, banks_root
 from accord.monitoring.hashing.text import signature
 from accord.settings import Settings
@@ -96,6 +97,11 @@ class KnownContentDetector(Detector):
         found = matcher.match_pdq([pdq for _, pdq in media])
         for (entity_id, _), matches in zip(media, found, strict=True):
             yield str(entity_id), "attached media (PDQ)", matches
+        videos = [(e.id, v) for e in entities if e.id for v in media_videos(e)]
+        tally.queried(BankKind.VPDQ, len(videos))
+        found = matcher.match_videos([frames for _, frames in videos])
+        for (entity_id, _), matches in zip(videos, found, strict=True):
+            yield str(entity_id), "attached video (vPDQ)", matches
 
 
 class _Tally:
@@ -170,10 +176,20 @@ def _finding(entity_id: str, ranked: list[tuple[BankMatch, str]]) -> Finding:
 
 
 def _closeness_name(match: BankMatch) -> str:
+    if match.video is not None:
+        return "vpdq_frames"
     return "pdq_distance" if match.distance is not None else "text_similarity"
 
 
 def _closeness(match: BankMatch) -> Feature:
+    if match.video is not None:
+        return Feature(
+            match.video.query_match,
+            f"{match.video.query_match:.0%} of the video's frames are in the "
+            f"bank video, which is {match.video.compared_match:.0%} covered; "
+            f"closest frames {match.distance} of 256 PDQ bits apart (frame "
+            f"threshold {int(match.threshold)})",
+        )
     if match.distance is not None:
         return Feature(
             float(match.distance),

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from accord.errors import InvalidData, ReaderError
 from accord.monitoring.hashing.bank import Bank, BankKind, Provenance, Rows
@@ -45,6 +47,7 @@ from accord.monitoring.hashing.text import (
 )
 
 _T = TypeVar("_T")
+_VPDQ_LINE = re.compile(r"\d+\s*,\s*\d+\s*,\s*[0-9a-fA-F]{64}\b")
 PROVENANCE_FIELDS = ("source", "agency", "added", "label")
 
 
@@ -52,6 +55,7 @@ class BankFileFormat(StrEnum):
     CSV = "csv"
     JSONL = "jsonl"
     TE = "te"
+    VPDQ = "vpdq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +71,25 @@ class ImportDefaults:
 @dataclass(frozen=True, slots=True)
 class ParsedEntries:
     """Rows with their provenance; ``ignored`` counts hash-list records
-    that are deleted or of another algorithm."""
+    that are deleted or of another algorithm; ``videos`` numbers the video
+    of each row (video banks only)."""
 
     rows: Rows
     provenance: list[Provenance]
     ignored: int = 0
+    videos: npt.NDArray[np.int32] | None = None
 
 
 def detect_format(path: Path) -> BankFileFormat:
-    """By extension; a ``.csv`` whose first line starts with a hash is ``te``."""
+    """By extension; a ``.csv`` whose first line starts with a hash is ``te``,
+    a file whose first line is ``frame,quality,hash,...`` is ``vpdq``."""
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
         return BankFileFormat.JSONL
     with path.open(encoding="utf-8-sig", errors="replace") as handle:
-        first = handle.readline().split(",")[0].strip().strip('"')
+        line = handle.readline()
+    if _VPDQ_LINE.match(line.strip()):
+        return BankFileFormat.VPDQ
+    first = line.split(",")[0].strip().strip('"')
     try:
         normalize_hex(first)
     except InvalidData:
@@ -93,13 +103,15 @@ def read_entries(
     """Every entry of the file, or a ``ReaderError`` for the first bad line."""
     if fmt is BankFileFormat.TE and kind is not BankKind.PDQ:
         raise ReaderError(path, "line 1", "the te format carries PDQ hashes only")
+    if fmt is BankFileFormat.VPDQ or kind is BankKind.VPDQ:
+        raise ReaderError(path, "line 1", "vPDQ files and video banks go together")
     rows = _RowCollector(kind)
     provenance: list[Provenance] = []
-    provenance_of = _ProvenanceReader(defaults)
+    provenance_of = ProvenanceReader(defaults)
     ignored = 0
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            for line, raw in _records(handle, fmt):
+            for line, raw in file_records(handle, fmt):
                 try:
                     record = _hash_list_record(raw, kind)
                     if record is None:
@@ -111,21 +123,21 @@ def read_entries(
                     raise ReaderError(path, f"line {line}", exc.detail) from exc
     except UnicodeDecodeError as exc:
         raise ReaderError(path, f"byte {exc.start}", "not UTF-8 text") from exc
-    except _LineError as exc:
+    except LineError as exc:
         raise ReaderError(path, f"line {exc.line}", exc.reason) from exc
     if not provenance:
         raise ReaderError(path, "line 1", "the file holds no entries for this bank")
     return ParsedEntries(rows.finish(), provenance, ignored)
 
 
-class _LineError(Exception):
+class LineError(Exception):
     def __init__(self, line: int, reason: str) -> None:
         super().__init__(reason)
         self.line = line
         self.reason = reason
 
 
-def _records(
+def file_records(
     handle: TextIO, fmt: BankFileFormat
 ) -> Iterator[tuple[int, Mapping[str, Any]]]:
     if fmt is BankFileFormat.JSONL:
@@ -147,9 +159,9 @@ def _json_records(handle: TextIO) -> Iterator[tuple[int, Mapping[str, Any]]]:
         try:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise _LineError(line, f"invalid JSON: {exc.msg}") from exc
+            raise LineError(line, f"invalid JSON: {exc.msg}") from exc
         if not isinstance(record, dict):
-            raise _LineError(line, "expected a JSON object")
+            raise LineError(line, "expected a JSON object")
         yield line, record
 
 
@@ -157,13 +169,13 @@ def _csv_records(handle: TextIO) -> Iterator[tuple[int, Mapping[str, Any]]]:
     reader = csv.DictReader(handle)
     header = [name.strip() for name in reader.fieldnames or []]
     if not {"hash", "hash_digest", "signature", "text"} & set(header):
-        raise _LineError(
+        raise LineError(
             1, "header needs a 'hash', 'hash_digest', 'signature' or 'text' column"
         )
     reader.fieldnames = header
     for record in _guarded(reader):
         if None in record or None in record.values():
-            raise _LineError(reader.line_num, f"expected {len(header)} fields")
+            raise LineError(reader.line_num, f"expected {len(header)} fields")
         yield reader.line_num, record
 
 
@@ -177,11 +189,11 @@ def _guarded(rows: Iterator[_T]) -> Iterator[_T]:
             return
         except csv.Error as exc:
             line = getattr(rows, "line_num", line)
-            raise _LineError(line, f"malformed CSV: {exc}") from exc
+            raise LineError(line, f"malformed CSV: {exc}") from exc
         yield row
 
 
-def _field(record: Mapping[str, Any], name: str) -> str:
+def text_field(record: Mapping[str, Any], name: str) -> str:
     value = record.get(name)
     if value is None:
         return ""
@@ -218,20 +230,20 @@ def _hash_list_record(
 
 def _value(record: Mapping[str, Any], kind: BankKind) -> str | Signature:
     if kind is BankKind.PDQ:
-        return normalize_hex(_field(record, "hash"))
-    algorithm = _field(record, "algorithm")
+        return normalize_hex(text_field(record, "hash"))
+    algorithm = text_field(record, "algorithm")
     if algorithm and algorithm != SIGNATURE_ALGORITHM:
         raise InvalidData(
             f"signature algorithm {algorithm!r} is not {SIGNATURE_ALGORITHM}"
         )
-    if _field(record, "signature"):
-        return signature_from_hex(_field(record, "signature"))
-    if _field(record, "text"):
-        return required_signature(_field(record, "text"))
+    if text_field(record, "signature"):
+        return signature_from_hex(text_field(record, "signature"))
+    if text_field(record, "text"):
+        return required_signature(text_field(record, "text"))
     raise InvalidData("no 'signature' or 'text' value")
 
 
-class _ProvenanceReader:
+class ProvenanceReader:
     """Provenance of each record, one object per distinct value: a 10M-line
     file from one partner holds a handful of them, not 10M copies, and each
     distinct date is checked once."""
@@ -241,7 +253,7 @@ class _ProvenanceReader:
         self.seen: dict[tuple[str, ...], Provenance] = {}
 
     def __call__(self, record: Mapping[str, Any]) -> Provenance:
-        key = tuple(_field(record, name) for name in PROVENANCE_FIELDS)
+        key = tuple(text_field(record, name) for name in PROVENANCE_FIELDS)
         found = self.seen.get(key)
         if found is None:
             source, agency, added, label = key
@@ -301,6 +313,8 @@ def write_entries(bank: Bank, path: Path, fmt: BankFileFormat) -> int:
     """Write every row with its provenance; returns the number written."""
     if fmt is BankFileFormat.TE and bank.config.kind is not BankKind.PDQ:
         raise InvalidData("the te format carries PDQ hashes only")
+    if fmt is BankFileFormat.VPDQ:
+        raise InvalidData("vpdq files hold one video; export as csv or jsonl")
     records = list(_export_records(bank))
     with path.open("w", encoding="utf-8", newline="") as handle:
         if fmt is BankFileFormat.JSONL:

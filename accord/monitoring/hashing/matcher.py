@@ -17,9 +17,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+
 from accord.monitoring.hashing.bank import Bank, BankKind, Provenance
 from accord.monitoring.hashing.pdq import hex_to_lanes
 from accord.monitoring.hashing.text import Signature, signature
+from accord.monitoring.hashing.video import video_hits
 
 
 class MatchStatus(StrEnum):
@@ -32,8 +35,10 @@ class MatchStatus(StrEnum):
 class BankMatch:
     """One bank entry a query matched, and what became of the match.
 
-    ``distance`` is the PDQ Hamming distance (None for text); ``similarity``
-    the estimated Jaccard similarity of text shingles (None for PDQ).
+    ``distance`` is the PDQ Hamming distance (None for text; for a video,
+    that of its closest pair of frames); ``similarity`` the estimated
+    Jaccard similarity of text shingles (None otherwise); ``video`` the
+    shares of frames a video match rests on (None unless a video).
     """
 
     bank: str
@@ -45,17 +50,21 @@ class BankMatch:
     distance: int | None = None
     similarity: float | None = None
     reason: str = ""
+    video: VideoShares | None = None
 
     @property
     def score(self) -> float:
         """1.0 for an identical hash or text, falling to 0.5 at the bank's
-        threshold (PDQ), or the similarity itself (text)."""
+        threshold (PDQ), the similarity itself (text), or the share of the
+        query video's frames found in the bank video (video)."""
+        if self.video is not None:
+            return self.video.query_match
         if self.similarity is not None:
             return self.similarity
         return 1.0 - 0.5 * (self.distance or 0) / max(self.threshold, 1.0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "bank": self.bank,
             "kind": self.kind.value,
             "key": self.key,
@@ -67,6 +76,21 @@ class BankMatch:
             "provenance": self.provenance.to_dict(),
             "reason": self.reason,
         }
+        if self.video is not None:
+            found |= {
+                "query_match": round(self.video.query_match, 4),
+                "compared_match": round(self.video.compared_match, 4),
+            }
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class VideoShares:
+    """Of a video match: the share of the query's frames found in the bank
+    video, and the share of the bank video's frames found in the query."""
+
+    query_match: float
+    compared_match: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +98,7 @@ class _Hit:
     row: int
     distance: int | None
     similarity: float | None
+    video: VideoShares | None = None
 
 
 class BankMatcher:
@@ -130,6 +155,33 @@ class BankMatcher:
 
         return self._judge_all(BankKind.PDQ, len(groups), hits_of)
 
+    def match_videos(self, videos: Sequence[Sequence[str]]) -> list[list[BankMatch]]:
+        """Matches of each video, given as its distinct frame hashes (see
+        ``video.distinct_frames``); a video without frames matches nothing."""
+        owner = [number for number, frames in enumerate(videos) for _ in frames]
+        sizes = [len(frames) for frames in videos]
+        lanes = hex_to_lanes([frame for frames in videos for frame in frames])
+
+        def hits_of(bank: Bank) -> list[list[_Hit]]:
+            layout = bank.video_layout()
+            first_rows = np.searchsorted(bank.videos, np.arange(layout.count))
+            limits = (bank.config.query_match, bank.config.compared_match)
+            grouped = video_hits(bank.search_pdq(lanes), owner, sizes, layout, limits)
+            return [
+                [
+                    _Hit(
+                        int(first_rows[hit.video]),
+                        hit.distance,
+                        None,
+                        VideoShares(hit.query_match, hit.compared_match),
+                    )
+                    for hit in hits
+                ]
+                for hits in grouped
+            ]
+
+        return self._judge_all(BankKind.VPDQ, len(videos), hits_of)
+
     def match_texts(self, texts: Sequence[str]) -> list[list[BankMatch]]:
         """Matches of each text, best first; short texts match nothing."""
         return self.match_signatures([signature(text) for text in texts])
@@ -185,15 +237,17 @@ class BankMatcher:
             distance=hit.distance,
             similarity=hit.similarity,
             reason=reason,
+            video=hit.video,
         )
 
 
 def _veto_reason(bank: Bank, hit: _Hit) -> str:
-    closeness = (
-        f"distance {hit.distance}"
-        if hit.distance is not None
-        else f"similarity {hit.similarity:.2f}"
-    )
+    if hit.video is not None:
+        closeness = f"{hit.video.query_match:.0%} of frames"
+    elif hit.distance is not None:
+        closeness = f"distance {hit.distance}"
+    else:
+        closeness = f"similarity {hit.similarity:.2f}"
     return f"matches known-benign {bank.key(hit.row)} in negative bank {bank.name!r} ({closeness})"
 
 

@@ -19,7 +19,7 @@ their record is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -34,6 +34,7 @@ from accord.monitoring.hashing.bank import (
     BankKind,
     Provenance,
     Rows,
+    VideoIds,
     default_threshold,
 )
 from accord.monitoring.hashing.formats import (
@@ -45,21 +46,30 @@ from accord.monitoring.hashing.formats import (
 )
 from accord.monitoring.hashing.matcher import BankMatch, BankMatcher
 from accord.monitoring.hashing.pdq import (
-    PdqHash,
     dihedral_hashes,
     hash_image_file,
     hex_to_lanes,
     load_rgb,
 )
-from accord.monitoring.hashing.state import (
-    BankState,
-    Feedback,
-    QuarantinePolicy,
-    Verdict,
-    timestamp,
+from accord.monitoring.hashing.results import (
+    BankSummary,
+    ImageMatches,
+    ImportResult,
+    NewBank,
+    VideoMatches,
 )
+from accord.monitoring.hashing.state import BankState, Feedback, Verdict, timestamp
 from accord.monitoring.hashing.storage import BankStorage, banks_root
 from accord.monitoring.hashing.text import required_signature
+from accord.monitoring.hashing.video import (
+    distinct_hexes,
+    hash_video_file,
+    required_frames,
+)
+from accord.monitoring.hashing.video_formats import (
+    read_video_entries,
+    write_video_entries,
+)
 from accord.settings import Settings
 from accord.store import Actor
 from accord.store.audit import AuditAction
@@ -75,58 +85,6 @@ AuditRecorder = Callable[[Actor, AuditAction, str, Mapping[str, Any]], None]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class BankSummary:
-    name: str
-    kind: BankKind
-    count: int
-    threshold: float
-    negative: bool
-    quarantined: int
-    feedback: int
-    description: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "kind": self.kind.value}
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    bank: str
-    read: int
-    added: int
-    ignored: int = 0
-
-    @property
-    def skipped(self) -> int:
-        """Entries already in the bank (or repeated in the file)."""
-        return self.read - self.added
-
-    def counts(self) -> dict[str, int]:
-        """The figures the audit log keeps of an import; never the entries."""
-        figures = {**asdict(self), "skipped": self.skipped}
-        return {key: figures[key] for key in ("read", "added", "skipped", "ignored")}
-
-
-@dataclass(frozen=True, slots=True)
-class ImageMatches:
-    path: Path
-    pdq: PdqHash
-    matches: list[BankMatch]
-
-
-@dataclass(frozen=True, slots=True)
-class NewBank:
-    """A bank to create: its name and kind, the rest defaulted by kind."""
-
-    name: str
-    kind: BankKind = BankKind.PDQ
-    threshold: float | None = None
-    negative: bool = False
-    description: str = ""
-    policy: QuarantinePolicy | None = None
 
 
 class HashBanks:
@@ -159,6 +117,9 @@ class HashBanks:
         config = BankConfig(
             new.name, kind, threshold, new.negative, new.description, created
         )
+        if new.video is not None:
+            shares: dict[str, Any] = dict(new.video)
+            config = replace(config, **shares)
         bank = Bank.empty(config)
         if new.policy is not None:
             bank.state.policy = new.policy
@@ -178,10 +139,16 @@ class HashBanks:
         threshold: float | None = None,
         description: str | None = None,
         policy: Mapping[str, int] | None = None,
+        video: Mapping[str, float] | None = None,
     ) -> Bank:
-        """Change a bank's threshold, description or quarantine policy; ``policy``
-        names only the fields to change, applied under the bank's lock."""
-        given: dict[str, Any] = {"threshold": threshold, "description": description}
+        """Change a bank's threshold, description, quarantine policy or (video
+        banks) the shares of frames a match needs; ``policy`` and ``video``
+        name only the fields to change, applied under the bank's lock."""
+        given: dict[str, Any] = {
+            "threshold": threshold,
+            "description": description,
+            **(video or {}),
+        }
         changes = {key: value for key, value in given.items() if value is not None}
         self.storage.config(name)  # NotFound before anything is locked
         with self.storage.locked(name):
@@ -226,7 +193,12 @@ class HashBanks:
     ) -> int:
         """Add hashes (PDQ hex) or texts (text bank); returns how many were new."""
         rows: Rows
-        if self.storage.config(name).kind is BankKind.PDQ:
+        kind = self.storage.config(name).kind
+        if kind is BankKind.VPDQ:
+            raise InvalidData(
+                f"hash bank {name!r} holds videos: add video files or import vPDQ files"
+            )
+        if kind is BankKind.PDQ:
             rows = hex_to_lanes(list(values))
         else:
             rows = np.stack([required_signature(text) for text in values])
@@ -237,6 +209,31 @@ class HashBanks:
             self._changed(actor, name, "add", **counts)
 
         return self._add(name, rows, provenance, record)
+
+    def add_videos(
+        self,
+        actor: Actor,
+        name: str,
+        videos: Sequence[Sequence[str]],
+        defaults: ImportDefaults,
+    ) -> int:
+        """Add videos, each given as its distinct frame hashes, to a video
+        bank; returns how many were new."""
+        if self.storage.config(name).kind is not BankKind.VPDQ:
+            raise InvalidData(f"hash bank {name!r} does not hold videos")
+        if not videos or not all(videos):
+            raise InvalidData("every video needs at least one frame hash")
+        rows = hex_to_lanes([frame for frames in videos for frame in frames])
+        numbers = np.repeat(
+            np.arange(len(videos), dtype=np.int32), list(map(len, videos))
+        )
+        provenance = [_default_provenance(defaults)] * len(rows)
+
+        def record(added: int) -> None:
+            counts = ImportResult(name, len(videos), added).counts()
+            self._changed(actor, name, "add", **counts)
+
+        return self._add(name, rows, provenance, record, numbers)
 
     def import_file(
         self,
@@ -251,15 +248,21 @@ class HashBanks:
             raise NotFound(f"no such file: {path}")
         kind = self.storage.config(name).kind
         fmt = fmt or detect_format(path)
-        entries = read_entries(path, kind, fmt, defaults)
-        read = len(entries.rows)
+        if kind is BankKind.VPDQ:
+            entries = read_video_entries(path, fmt, defaults)
+            read = 1 + int(entries.videos.max()) if entries.videos is not None else 0
+        else:
+            entries = read_entries(path, kind, fmt, defaults)
+            read = len(entries.rows)
 
         def record(added: int) -> None:
             counts = ImportResult(name, read, added, entries.ignored).counts()
             where = {"file": path.name, "format": fmt.value}
             self._changed(actor, name, "import", **where, **counts)
 
-        added = self._add(name, entries.rows, entries.provenance, record)
+        added = self._add(
+            name, entries.rows, entries.provenance, record, entries.videos
+        )
         return ImportResult(name, read, added, entries.ignored)
 
     def _add(
@@ -268,19 +271,24 @@ class HashBanks:
         rows: Rows,
         provenance: list[Provenance],
         record: Callable[[int], None],
+        videos: VideoIds | None = None,
     ) -> int:
         """Add under the bank's lock; ``record`` audits the count before the
         bank is written, so no change lands unaudited."""
         with self.storage.locked(name):
             bank = self.storage.load(name)
-            added = bank.add(rows, provenance)
+            added = bank.add(rows, provenance, videos)
             record(added)
             if added:
                 self.storage.save(bank, data_changed=True)
         return added
 
     def export(self, actor: Actor, name: str, path: Path, fmt: BankFileFormat) -> int:
-        count = write_entries(self.storage.load(name), path, fmt)
+        bank = self.storage.load(name)
+        if bank.config.kind is BankKind.VPDQ:
+            count = write_video_entries(bank, path, fmt)
+        else:
+            count = write_entries(bank, path, fmt)
         where = {"operation": "export", "path": str(path), "format": fmt.value}
         self._record(actor, AuditAction.EXPORT, name, entries=count, **where)
         return count
@@ -352,6 +360,25 @@ class HashBanks:
         found = self._matched(actor, bank, matcher, matcher.match_pdq_groups(groups))
         return [
             ImageMatches(p, h, m) for p, h, m in zip(paths, hashes, found, strict=True)
+        ]
+
+    def match_videos(
+        self, actor: Actor, videos: Sequence[Sequence[str]], bank: str | None = None
+    ) -> list[list[BankMatch]]:
+        """Match videos given as their frame hashes (repeats count once)."""
+        frames = [distinct_hexes(video) for video in videos]
+        matcher = self._matcher(bank, BankKind.VPDQ)
+        return self._matched(actor, bank, matcher, matcher.match_videos(frames))
+
+    def match_video_files(
+        self, actor: Actor, paths: Sequence[Path], bank: str | None = None
+    ) -> list[VideoMatches]:
+        """Hash video files with vPDQ (one frame a second) and match them."""
+        frames = [required_frames(hash_video_file(path), str(path)) for path in paths]
+        found = self.match_videos(actor, frames, bank)
+        return [
+            VideoMatches(path, len(kept), matches)
+            for path, kept, matches in zip(paths, frames, found, strict=True)
         ]
 
     def feedback(

@@ -5,7 +5,8 @@ Layout of ``<workspace>/hashbanks/<bank>/``:
 - ``data-<generation>.npy`` and ``provenance-<generation>.npy``: the rows
   (``(N, 4)`` uint64 PDQ lanes or ``(N, 128)`` uint32 signatures) and one
   int32 provenance id per row. Binary numpy files: 10M PDQ hashes are 320 MB
-  and load in a second.
+  and load in a second. Video banks add ``videos-<generation>.npy``, the
+  video (int32) of each frame row.
 - ``index-<generation>-perms.npy`` and ``-offsets.npy``: for PDQ banks of
   100k hashes or more, the MIH tables, saved after the first match and
   memory-mapped afterwards;
@@ -127,6 +128,11 @@ class BankStorage:
             meta = json.loads(manifest.read_text(encoding="utf-8"))
             rows = np.load(directory / meta["data"], allow_pickle=False)
             ids = np.load(directory / meta["provenance_ids"], allow_pickle=False)
+            videos = (
+                np.load(directory / meta["videos"], allow_pickle=False)
+                if meta.get("videos")
+                else np.zeros(0, dtype=np.int32)
+            )
         except (OSError, ValueError, KeyError) as exc:
             raise BackendError(f"hash bank {name!r} is unreadable: {exc}") from exc
         return Bank(
@@ -135,6 +141,7 @@ class BankStorage:
             provenance_ids=ids,
             provenances=[Provenance(**p) for p in meta["provenances"]],
             state=BankState.from_dict(meta["state"]),
+            videos=videos,
         )
 
     def save(self, bank: Bank, *, data_changed: bool) -> None:
@@ -142,25 +149,33 @@ class BankStorage:
         directory = self.root / bank.name
         directory.mkdir(parents=True, exist_ok=True)
         previous = _read_manifest(directory / MANIFEST)
+        is_video = bank.config.kind is BankKind.VPDQ
         if data_changed or previous is None:
             generation = uuid.uuid4().hex[:12]
             data = f"data-{generation}.npy"
             ids = f"provenance-{generation}.npy"
+            videos = f"videos-{generation}.npy" if is_video else ""
             _write_array(directory / data, bank.rows)
             _write_array(directory / ids, bank.provenance_ids)
+            if videos:
+                _write_array(directory / videos, bank.videos)
         else:
             data, ids = previous["data"], previous["provenance_ids"]
+            videos = previous.get("videos", "")
         manifest = {
             "format": FORMAT_VERSION,
             "config": bank.config.to_dict(),
             "data": data,
             "provenance_ids": ids,
-            "count": len(bank),
+            "count": bank.entry_count,
             "provenances": [p.to_dict() for p in bank.provenances],
             "state": bank.state.to_dict(),
         }
+        if is_video:
+            manifest |= {"videos": videos, "frames": len(bank)}
         _write_text(directory / MANIFEST, json.dumps(manifest, indent=1))
-        _remove_stale(directory, {data, ids, MANIFEST, *_index_names(data)})
+        keep = {data, ids, videos, MANIFEST, *_index_names(data)}
+        _remove_stale(directory, keep)
 
     def load_index(self, bank: Bank) -> MultiIndexHashIndex | None:
         """The saved PDQ index of the bank's current data, memory-mapped, or
@@ -181,7 +196,7 @@ class BankStorage:
         """Give a large PDQ bank its index: the saved one, or a new one that
         is then saved, so the next command starts in a second, not in the
         ten seconds a 10M-hash build takes."""
-        if bank.config.kind is not BankKind.PDQ or len(bank) < INDEX_CACHE_MIN:
+        if not bank.config.kind.hashes_pdq or len(bank) < INDEX_CACHE_MIN:
             return
         saved = self.load_index(bank)
         if saved is not None:

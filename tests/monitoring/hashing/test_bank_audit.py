@@ -20,7 +20,8 @@ from accord.errors import BackendError, InvalidData, NotFound
 from accord.model.marking import Marking, Tlp
 from accord.monitoring.hashing.bank import BankKind
 from accord.monitoring.hashing.formats import BankFileFormat, ImportDefaults
-from accord.monitoring.hashing.service import HashBanks, NewBank
+from accord.monitoring.hashing.results import NewBank
+from accord.monitoring.hashing.service import HashBanks
 from accord.monitoring.hashing.state import Verdict
 from accord.monitoring.hashing.storage import BankStorage
 from accord.monitoring.service import MonitoringService, ScanRequest

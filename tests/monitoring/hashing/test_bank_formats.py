@@ -17,7 +17,8 @@ from accord.monitoring.hashing.formats import (
     detect_format,
     read_entries,
 )
-from accord.monitoring.hashing.service import HashBanks, NewBank
+from accord.monitoring.hashing.results import NewBank
+from accord.monitoring.hashing.service import HashBanks
 from tests.monitoring.hashing.trail import ACTOR
 
 H1 = "f8f8f0cce0f4e84d0e370a22028f67f0b36e2ed596623e1d33e6339c4e9c9b22"

@@ -13,7 +13,8 @@ from accord.monitoring.hashing import storage as storage_module
 from accord.monitoring.hashing.bank import BankKind
 from accord.monitoring.hashing.formats import ImportDefaults
 from accord.monitoring.hashing.pdq import lanes_to_hex
-from accord.monitoring.hashing.service import HashBanks, NewBank
+from accord.monitoring.hashing.results import NewBank
+from accord.monitoring.hashing.service import HashBanks
 from accord.monitoring.hashing.storage import BankStorage
 from tests.monitoring.hashing.trail import ACTOR, AuditTrail
 

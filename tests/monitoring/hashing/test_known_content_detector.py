@@ -16,7 +16,8 @@ from accord.monitoring.hashing.media import (
     pdq_metadata,
 )
 from accord.monitoring.hashing.pdq import PdqHash
-from accord.monitoring.hashing.service import HashBanks, NewBank
+from accord.monitoring.hashing.results import NewBank
+from accord.monitoring.hashing.service import HashBanks
 from accord.plugins import load_registry
 from accord.settings import Settings
 from tests.monitoring.hashing.trail import ACTOR, AuditTrail

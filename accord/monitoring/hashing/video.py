@@ -1,0 +1,195 @@
+"""Video matching by vPDQ: a video is the set of PDQ hashes of its frames.
+
+vPDQ (Meta's video PDQ) hashes one frame a second with PDQ. Two videos are
+compared frame set against frame set: a query frame *matches* a bank video
+when some frame of that video is within the bank's Hamming threshold (31
+bits, as for images). The **query match** is the share of the query's frames
+that match the bank video, the **compared match** the share of the bank
+video's frames matched by some query frame. A video matches when both reach
+the bank's limits (HMA's defaults: 80 % and 0 %, so a clip cut from a known
+video matches it, while a long video that merely contains a short known clip
+needs a lower query limit). This survives re-encoding, resizing and
+trimming, which defeat the MD5 matching HMA uses for video.
+
+Frames of quality below 50 are dropped and repeated frames kept once, as in
+python-threatexchange's vPDQ index: a static title card held for a minute
+would otherwise dominate both shares.
+
+Hashing needs the ``vpdq`` package, which builds against FFmpeg's libraries
+(``pip install 'accord[video]'`` after ``apt install libavcodec-dev
+libavformat-dev libavdevice-dev libavfilter-dev libswscale-dev
+libswresample-dev libavutil-dev``); it is imported only when a video is
+hashed, so matching vPDQ files and banks works without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from accord.errors import InvalidData, SourceError
+from accord.monitoring.hashing.mih import RangeHits
+from accord.monitoring.hashing.pdq import MIN_QUALITY, PdqHash, normalize_hex
+
+SECONDS_PER_HASH = 1.0
+DEFAULT_QUERY_MATCH = 0.8
+DEFAULT_COMPARED_MATCH = 0.0
+VIDEO_KEY_PREFIX = "vpdq:"
+INSTALL_HINT = (
+    "video hashing needs the vpdq package: install FFmpeg's development "
+    "libraries (apt install libavcodec-dev libavformat-dev libavdevice-dev "
+    "libavfilter-dev libswscale-dev libswresample-dev libavutil-dev), then "
+    "pip install 'accord[video]'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VideoFrame:
+    """One hashed frame: its PDQ, its quality and where it is (seconds)."""
+
+    hex: str
+    quality: int
+    timestamp: float
+
+
+def distinct_frames(frames: Sequence[VideoFrame | PdqHash]) -> list[str]:
+    """The hashes worth matching on, in order of first appearance: quality of
+    at least 50, each distinct hash once."""
+    return distinct_hexes([f.hex for f in frames if f.quality >= MIN_QUALITY])
+
+
+def distinct_hexes(frames: Sequence[str]) -> list[str]:
+    """Frame hashes as matching counts them: validated, each distinct hash
+    once, in order of first appearance."""
+    return list(dict.fromkeys(normalize_hex(frame) for frame in frames))
+
+
+def video_key(frames: Sequence[str]) -> str:
+    """The stable name of a video in a bank: a digest of its distinct frame
+    hashes, sorted, so the same vPDQ read twice (or exported and imported
+    again) is recognised whatever order its frames came in."""
+    ordered = "".join(sorted({normalize_hex(frame) for frame in frames}))
+    digest = hashlib.sha1(ordered.encode("ascii")).hexdigest()[:20]  # noqa: S324 - a name, not a secret
+    return VIDEO_KEY_PREFIX + digest
+
+
+def vpdq_available() -> bool:
+    try:
+        importlib.import_module("vpdq")
+    except ImportError:
+        return False
+    return True
+
+
+def _vpdq() -> Any:
+    try:
+        return importlib.import_module("vpdq")
+    except ImportError as exc:
+        raise SourceError(INSTALL_HINT) from exc
+
+
+def hash_video_file(
+    path: Path, *, seconds_per_hash: float = SECONDS_PER_HASH
+) -> list[VideoFrame]:
+    """vPDQ of a video file: one frame every ``seconds_per_hash`` seconds.
+
+    ``SourceError`` names the file when it cannot be decoded, and says how to
+    install vpdq when it is missing."""
+    vpdq = _vpdq()
+    if not path.is_file():
+        raise SourceError(f"{path}: no such video file")
+    try:
+        features = vpdq.computeHash(str(path), seconds_per_hash=seconds_per_hash)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise SourceError(f"{path}: not a readable video ({exc})") from exc
+    frames = [
+        VideoFrame(str(f.hex).lower(), int(f.quality), float(f.timestamp))
+        for f in features
+    ]
+    if not frames:
+        raise SourceError(f"{path}: not a readable video (no frames decoded)")
+    return frames
+
+
+def required_frames(frames: Sequence[VideoFrame | PdqHash], where: str) -> list[str]:
+    """``distinct_frames``, refusing a video with none good enough to match."""
+    kept = distinct_frames(frames)
+    if not kept:
+        raise InvalidData(
+            f"{where}: no frame has PDQ quality {MIN_QUALITY} or more; "
+            "the video is too flat to match reliably"
+        )
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class VideoHit:
+    """A bank video that a query video matched."""
+
+    video: int
+    distance: int
+    query_match: float
+    compared_match: float
+
+
+@dataclass(frozen=True, slots=True)
+class VideoLayout:
+    """Which bank video each frame row belongs to, and each video's size."""
+
+    videos: npt.NDArray[np.int32]
+    frame_counts: npt.NDArray[np.int64]
+
+    @property
+    def count(self) -> int:
+        return len(self.frame_counts)
+
+    @classmethod
+    def of(cls, videos: npt.NDArray[np.int32]) -> VideoLayout:
+        count = int(videos.max()) + 1 if len(videos) else 0
+        return cls(videos, np.bincount(videos, minlength=count).astype(np.int64))
+
+
+def video_hits(
+    frame_hits: RangeHits,
+    owners: Sequence[int],
+    sizes: Sequence[int],
+    layout: VideoLayout,
+    limits: tuple[float, float],
+) -> list[list[VideoHit]]:
+    """Frame hits grouped into video hits, per query video.
+
+    ``owners[q]`` is the query video of query frame ``q``, ``sizes[v]`` the
+    number of frames of query video ``v``; ``limits`` are the least query and
+    compared match a hit needs. ``distance`` is the closest frame pair."""
+    query_frames: dict[tuple[int, int], set[int]] = defaultdict(set)
+    bank_frames: dict[tuple[int, int], set[int]] = defaultdict(set)
+    closest: dict[tuple[int, int], int] = {}
+    for query, row, distance in zip(
+        frame_hits.query.tolist(),
+        frame_hits.row.tolist(),
+        frame_hits.distance.tolist(),
+        strict=True,
+    ):
+        pair = (owners[query], int(layout.videos[row]))
+        query_frames[pair].add(query)
+        bank_frames[pair].add(row)
+        closest[pair] = min(distance, closest.get(pair, distance))
+    least_query, least_compared = limits
+    found: list[list[VideoHit]] = [[] for _ in sizes]
+    for pair, matched in query_frames.items():
+        owner, video = pair
+        share = len(matched) / sizes[owner]
+        covered = len(bank_frames[pair]) / int(layout.frame_counts[video])
+        if share >= least_query and covered >= least_compared:
+            found[owner].append(VideoHit(video, closest[pair], share, covered))
+    for hits in found:
+        hits.sort(key=lambda hit: (-hit.query_match, hit.distance, hit.video))
+    return found
