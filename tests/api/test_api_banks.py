@@ -32,6 +32,8 @@ def banked(world: World) -> World:
     banks.add(SETUP, "gifct", [BRIDGE], SHARED)
     banks.create(SETUP, NewBank("statements", BankKind.TEXT))
     banks.add(SETUP, "statements", [TEXT], SHARED)
+    banks.create(SETUP, NewBank("clips", BankKind.VPDQ))
+    banks.add_videos(SETUP, "clips", [[BRIDGE, OTHER]], SHARED)
     return world
 
 
@@ -46,7 +48,8 @@ def test_list_summarises_every_bank(banked: World) -> None:
     response = banked.get("alpha_analyst", "/monitoring/banks")
     assert response.status_code == 200, response.text
     by_name = {bank["name"]: bank for bank in response.json()}
-    assert set(by_name) == {"gifct", "statements"}
+    assert set(by_name) == {"gifct", "statements", "clips"}
+    assert (by_name["clips"]["kind"], by_name["clips"]["count"]) == ("vpdq", 1)
     assert by_name["gifct"]["kind"] == "pdq"
     assert by_name["gifct"]["count"] == 1
     assert by_name["gifct"]["description"] == "shared"
@@ -78,6 +81,16 @@ def test_text_match_finds_a_near_duplicate(banked: World) -> None:
     assert unrelated["matches"] == []
 
 
+def test_video_match_reports_shares_of_frames(banked: World) -> None:
+    body = _match(banked, "clips", {"videos": [[BRIDGE, BRIDGE], [OTHER, OTHER[::-1]]]})
+    known, half = body["results"]
+    (match,) = known["matches"]
+    assert (match["kind"], match["status"]) == ("vpdq", "match")
+    assert (match["query_match"], match["compared_match"]) == (1.0, 0.5)
+    assert match["key"].startswith("vpdq:")
+    assert half["matches"] == []  # one of two frames: below the 80 % default
+
+
 def test_a_match_is_audited_as_the_caller_without_content(banked: World) -> None:
     _match(banked, "gifct", {"pdq": [BRIDGE, OTHER]})
     store = banked.service.store
@@ -98,7 +111,7 @@ def test_listing_is_audited_as_the_caller(banked: World) -> None:
     banked.get("alpha_liaison", "/monitoring/banks")
     record = banked.service.store.audit_records(str(AuditAction.BANK_READ))[-1]
     assert (record.actor, record.target) == ("alpha_liaison", "banks")
-    assert record.detail["banks"] == 2
+    assert record.detail["banks"] == 3
 
 
 def test_unknown_bank_is_404(banked: World) -> None:
@@ -123,6 +136,9 @@ def test_texts_against_a_pdq_bank_are_refused(banked: World) -> None:
     [
         {},
         {"pdq": [BRIDGE], "texts": [TEXT]},
+        {"pdq": [BRIDGE], "videos": [[BRIDGE]]},
+        {"videos": [[]]},
+        {"videos": [["not-a-hash"]]},
         {"pdq": ["not-a-hash"]},
         {"pdq": []},
     ],

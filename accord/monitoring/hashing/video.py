@@ -108,7 +108,7 @@ def hash_video_file(
         raise SourceError(f"{path}: no such video file")
     try:
         features = vpdq.computeHash(str(path), seconds_per_hash=seconds_per_hash)
-    except (OSError, ValueError, RuntimeError) as exc:
+    except Exception as exc:  # vpdq raises a bare Exception for any failure
         raise SourceError(f"{path}: not a readable video ({exc})") from exc
     frames = [
         VideoFrame(str(f.hex).lower(), int(f.quality), float(f.timestamp))
