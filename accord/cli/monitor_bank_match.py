@@ -75,7 +75,8 @@ def bank_match(
             rows.append((label, found.matches))
     if videos:
         for video in banks.match_video_files(actor, list(videos), bank_name):
-            rows.append((f"{video.path.name} ({video.frames} frames)", video.matches))
+            label = f"{video.path.name} ({video.seconds} s)"
+            rows.append((label, video.matches))
     for path in vpdq_files:
         queries = video_queries(path)
         found_videos = banks.match_videos(actor, queries, bank_name)
@@ -116,8 +117,8 @@ def _print_matches(rows: list[tuple[str, list[BankMatch]]]) -> None:
 def _closeness(match: BankMatch) -> str:
     if match.video is not None:
         return (
-            f"{match.video.query_match:.0%} / {match.video.compared_match:.0%} "
-            f"of frames (d {match.distance})"
+            f"{match.video.query_match:.0%} of query / "
+            f"{match.video.compared_match:.0%} of bank video (d {match.distance})"
         )
     if match.distance is not None:
         return str(match.distance)

@@ -192,7 +192,7 @@ class TelegramExportReader(Reader):
         result = hash_media_file(target) if target else None
         return [result.hex] if result is not None else []
 
-    def _media_vpdq(self, record: dict[str, Any]) -> list[str]:
+    def _media_vpdq(self, record: dict[str, Any]) -> list[list[str]]:
         """vPDQ frames of the message's video (a video file, an animation or
         a round video message) when the export includes it and vpdq is
         installed."""

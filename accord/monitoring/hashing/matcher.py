@@ -22,7 +22,7 @@ import numpy as np
 from accord.monitoring.hashing.bank import Bank, BankKind, Provenance
 from accord.monitoring.hashing.pdq import hex_to_lanes
 from accord.monitoring.hashing.text import Signature, signature
-from accord.monitoring.hashing.video import video_hits
+from accord.monitoring.hashing.video import QuerySeconds, video_hits
 
 
 class MatchStatus(StrEnum):
@@ -155,18 +155,26 @@ class BankMatcher:
 
         return self._judge_all(BankKind.PDQ, len(groups), hits_of)
 
-    def match_videos(self, videos: Sequence[Sequence[str]]) -> list[list[BankMatch]]:
-        """Matches of each video, given as its distinct frame hashes (see
-        ``video.distinct_frames``); a video without frames matches nothing."""
-        owner = [number for number, frames in enumerate(videos) for _ in frames]
-        sizes = [len(frames) for frames in videos]
-        lanes = hex_to_lanes([frame for frames in videos for frame in frames])
+    def match_videos(self, videos: Sequence[QuerySeconds]) -> list[list[BankMatch]]:
+        """Matches of each video, given as its seconds of frame hashes (see
+        ``video.query_seconds`` and ``video.as_seconds``); a video without
+        frames matches nothing."""
+        units = [
+            (number, second)
+            for number, seconds in enumerate(videos)
+            for second, frames in enumerate(seconds)
+            for _ in frames
+        ]
+        sizes = [len(seconds) for seconds in videos]
+        lanes = hex_to_lanes(
+            [frame for seconds in videos for frames in seconds for frame in frames]
+        )
 
         def hits_of(bank: Bank) -> list[list[_Hit]]:
             layout = bank.video_layout()
             first_rows = np.searchsorted(bank.videos, np.arange(layout.count))
             limits = (bank.config.query_match, bank.config.compared_match)
-            grouped = video_hits(bank.search_pdq(lanes), owner, sizes, layout, limits)
+            grouped = video_hits(bank.search_pdq(lanes), units, sizes, layout, limits)
             return [
                 [
                     _Hit(

@@ -5,8 +5,9 @@ hashes (``contentHash`` is the SHA-1 Aleph uses to fetch a blob, so a PDQ
 value there would break Aleph's archive lookups). A reader that has the
 media file therefore hashes it and records the hashes in the Message's
 ``metadata`` property (FtM type ``json``) as ``{"pdq": ["<64 hex>", ...]}``,
-and the distinct frame hashes of each attached video as ``{"vpdq": [["<64
-hex>", ...], ...]}``. ``pdq_metadata`` builds the image value;
+and each attached video as its seconds of frame hashes, ``{"vpdq":
+[[["<64 hex>", ...], ...], ...]}`` (a flat list of hashes is read as one
+frame a second). ``pdq_metadata`` builds the image value;
 ``media_pdq_hashes`` and ``media_videos`` read them back.
 """
 
@@ -26,8 +27,9 @@ from accord.monitoring.hashing.pdq import (
     is_pdq_hex,
 )
 from accord.monitoring.hashing.video import (
-    distinct_frames,
-    hash_video_file,
+    QuerySeconds,
+    as_seconds,
+    hash_video_query,
     vpdq_available,
 )
 
@@ -52,17 +54,16 @@ def hash_media_file(path: Path) -> PdqHash | None:
         return None
 
 
-def hash_video_media(path: Path) -> list[str] | None:
-    """Distinct frame hashes of an exported video, or None when it cannot be
-    hashed here: vpdq is not installed, the file is not a readable video, or
-    no frame is good enough to match on."""
+def hash_video_media(path: Path) -> QuerySeconds | None:
+    """An exported video hashed for matching (``video.hash_video_query``),
+    or None when it cannot be hashed here: vpdq is not installed, the file
+    is not a readable video, or no frame is good enough to match on."""
     if not vpdq_available():
         return None
     try:
-        frames = distinct_frames(hash_video_file(path))
+        return hash_video_query(path)
     except AccordError:
         return None
-    return frames or None
 
 
 def media_pdq_hashes(entity: StatementEntity) -> list[str]:
@@ -75,16 +76,25 @@ def media_pdq_hashes(entity: StatementEntity) -> list[str]:
     return sorted(found)
 
 
-def media_videos(entity: StatementEntity) -> list[list[str]]:
-    """The frame hashes of each video a reader recorded for the entity."""
-    videos: list[list[str]] = []
+def media_videos(entity: StatementEntity) -> list[QuerySeconds]:
+    """Each video a reader recorded for the entity, as its seconds of frame
+    hashes; a flat list of hashes is read as one frame a second."""
+    videos: list[QuerySeconds] = []
     for data in _media_records(entity):
         items = data.get(VPDQ_KEY, [])
-        for frames in items if isinstance(items, list) else []:
-            kept = _hexes(frames)
+        for video in items if isinstance(items, list) else []:
+            kept = _seconds(video)
             if kept and kept not in videos:
                 videos.append(kept)
     return videos
+
+
+def _seconds(video: object) -> QuerySeconds:
+    if not isinstance(video, list):
+        return []
+    if all(isinstance(item, str) for item in video):
+        return as_seconds(_hexes(video))
+    return [kept for second in video if (kept := _hexes(second))]
 
 
 def _media_records(entity: StatementEntity) -> list[dict[str, object]]:

@@ -68,9 +68,9 @@ class NewBank:
 
 @dataclass(frozen=True, slots=True)
 class VideoMatches:
-    """A video file's matches, with how many distinct frames it was hashed
-    to (the denominator of every match's query share)."""
+    """A video file's matches, with how many seconds of it were hashed
+    (the denominator of every match's query share)."""
 
     path: Path
-    frames: int
+    seconds: int
     matches: list[BankMatch]

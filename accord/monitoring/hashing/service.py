@@ -62,9 +62,9 @@ from accord.monitoring.hashing.state import BankState, Feedback, Verdict, timest
 from accord.monitoring.hashing.storage import BankStorage, banks_root
 from accord.monitoring.hashing.text import required_signature
 from accord.monitoring.hashing.video import (
-    distinct_hexes,
-    hash_video_file,
-    required_frames,
+    QuerySeconds,
+    as_seconds,
+    hash_video_query,
 )
 from accord.monitoring.hashing.video_formats import (
     read_video_entries,
@@ -365,20 +365,27 @@ class HashBanks:
     def match_videos(
         self, actor: Actor, videos: Sequence[Sequence[str]], bank: str | None = None
     ) -> list[list[BankMatch]]:
-        """Match videos given as their frame hashes (repeats count once)."""
-        frames = [distinct_hexes(video) for video in videos]
+        """Match videos hashed one frame a second (a vPDQ file, an API
+        query), given as their frame hashes; repeats count once."""
+        seconds = [as_seconds(video) for video in videos]
+        return self.match_video_seconds(actor, seconds, bank)
+
+    def match_video_seconds(
+        self, actor: Actor, videos: Sequence[QuerySeconds], bank: str | None = None
+    ) -> list[list[BankMatch]]:
+        """Match videos given as their seconds of frame hashes."""
         matcher = self._matcher(bank, BankKind.VPDQ)
-        return self._matched(actor, bank, matcher, matcher.match_videos(frames))
+        return self._matched(actor, bank, matcher, matcher.match_videos(videos))
 
     def match_video_files(
         self, actor: Actor, paths: Sequence[Path], bank: str | None = None
     ) -> list[VideoMatches]:
-        """Hash video files with vPDQ (one frame a second) and match them."""
-        frames = [required_frames(hash_video_file(path), str(path)) for path in paths]
-        found = self.match_videos(actor, frames, bank)
+        """Hash video files with vPDQ (four frames a second) and match them."""
+        seconds = [hash_video_query(path) for path in paths]
+        found = self.match_video_seconds(actor, seconds, bank)
         return [
             VideoMatches(path, len(kept), matches)
-            for path, kept, matches in zip(paths, frames, found, strict=True)
+            for path, kept, matches in zip(paths, seconds, found, strict=True)
         ]
 
     def feedback(

@@ -3,8 +3,8 @@
 vPDQ (Meta's video PDQ) hashes one frame a second with PDQ. Two videos are
 compared frame set against frame set: a query frame *matches* a bank video
 when some frame of that video is within the bank's Hamming threshold (31
-bits, as for images). The **query match** is the share of the query's frames
-that match the bank video, the **compared match** the share of the bank
+bits, as for images). The **query match** is the share of the query's seconds
+that match the bank video (a second matches when one of its frames does), the **compared match** the share of the bank
 video's frames matched by some query frame. A video matches when both reach
 the bank's limits (HMA's defaults: 80 % and 0 %, so a clip cut from a known
 video matches it, while a long video that merely contains a short known clip
@@ -40,6 +40,7 @@ from accord.monitoring.hashing.mih import RangeHits
 from accord.monitoring.hashing.pdq import MIN_QUALITY, PdqHash, normalize_hex
 
 SECONDS_PER_HASH = 1.0
+QUERY_SECONDS_PER_HASH = 0.25
 DEFAULT_QUERY_MATCH = 0.8
 DEFAULT_COMPARED_MATCH = 0.0
 VIDEO_KEY_PREFIX = "vpdq:"
@@ -49,6 +50,10 @@ INSTALL_HINT = (
     "libavfilter-dev libswscale-dev libswresample-dev libavutil-dev), then "
     "pip install 'accord[video]'"
 )
+
+
+QuerySeconds = list[list[str]]
+"""A video to match: its seconds, each the frame hashes it adds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,30 @@ def distinct_hexes(frames: Sequence[str]) -> list[str]:
     """Frame hashes as matching counts them: validated, each distinct hash
     once, in order of first appearance."""
     return list(dict.fromkeys(normalize_hex(frame) for frame in frames))
+
+
+def as_seconds(frames: Sequence[str]) -> QuerySeconds:
+    """A video hashed one frame a second (a vPDQ file, an API query) as
+    matching takes it: each distinct frame its own second."""
+    return [[frame] for frame in distinct_hexes(frames)]
+
+
+def query_seconds(frames: Sequence[VideoFrame], *, second: float = 1.0) -> QuerySeconds:
+    """A video hashed several frames a second, grouped by second.
+
+    Each second keeps its frames of quality 50 or more that no earlier
+    second had; a second with none left is dropped, so a static title card
+    counts once, as ``distinct_frames`` counts it at one frame a second."""
+    seen: set[str] = set()
+    groups: dict[int, list[str]] = {}
+    for frame in frames:
+        if frame.quality < MIN_QUALITY:
+            continue
+        value = normalize_hex(frame.hex)
+        if value not in seen:
+            seen.add(value)
+            groups.setdefault(int(frame.timestamp // second), []).append(value)
+    return [groups[number] for number in sorted(groups)]
 
 
 def video_key(frames: Sequence[str]) -> str:
@@ -119,6 +148,22 @@ def hash_video_file(
     return frames
 
 
+def hash_video_query(path: Path) -> QuerySeconds:
+    """A video file hashed for matching: four frames a second, grouped by
+    second. Bank videos are hashed once a second (the vPDQ convention
+    partners share); a clip cut half a second off that grid can land every
+    frame between two bank frames, too far apart in PDQ when the camera
+    moves, while one of four frames a second is always within an eighth of
+    a second of a bank frame."""
+    kept = query_seconds(hash_video_file(path, seconds_per_hash=QUERY_SECONDS_PER_HASH))
+    if not kept:
+        raise InvalidData(
+            f"{path}: no frame has PDQ quality {MIN_QUALITY} or more; "
+            "the video is too flat to match reliably"
+        )
+    return kept
+
+
 def required_frames(frames: Sequence[VideoFrame | PdqHash], where: str) -> list[str]:
     """``distinct_frames``, refusing a video with none good enough to match."""
     kept = distinct_frames(frames)
@@ -159,17 +204,18 @@ class VideoLayout:
 
 def video_hits(
     frame_hits: RangeHits,
-    owners: Sequence[int],
+    units: Sequence[tuple[int, int]],
     sizes: Sequence[int],
     layout: VideoLayout,
     limits: tuple[float, float],
 ) -> list[list[VideoHit]]:
     """Frame hits grouped into video hits, per query video.
 
-    ``owners[q]`` is the query video of query frame ``q``, ``sizes[v]`` the
-    number of frames of query video ``v``; ``limits`` are the least query and
-    compared match a hit needs. ``distance`` is the closest frame pair."""
-    query_frames: dict[tuple[int, int], set[int]] = defaultdict(set)
+    ``units[q]`` is (query video, second) of query frame ``q`` and
+    ``sizes[v]`` the number of seconds of query video ``v``: a second counts
+    as found when any of its frames matches. ``limits`` are the least query
+    and compared match a hit needs; ``distance`` is the closest frame pair."""
+    query_seconds: dict[tuple[int, int], set[int]] = defaultdict(set)
     bank_frames: dict[tuple[int, int], set[int]] = defaultdict(set)
     closest: dict[tuple[int, int], int] = {}
     for query, row, distance in zip(
@@ -178,13 +224,14 @@ def video_hits(
         frame_hits.distance.tolist(),
         strict=True,
     ):
-        pair = (owners[query], int(layout.videos[row]))
-        query_frames[pair].add(query)
+        owner, second = units[query]
+        pair = (owner, int(layout.videos[row]))
+        query_seconds[pair].add(second)
         bank_frames[pair].add(row)
         closest[pair] = min(distance, closest.get(pair, distance))
     least_query, least_compared = limits
     found: list[list[VideoHit]] = [[] for _ in sizes]
-    for pair, matched in query_frames.items():
+    for pair, matched in query_seconds.items():
         owner, video = pair
         share = len(matched) / sizes[owner]
         covered = len(bank_frames[pair]) / int(layout.frame_counts[video])

@@ -20,7 +20,12 @@ from accord.monitoring.hashing.results import NewBank
 from accord.monitoring.hashing.service import HashBanks
 from accord.monitoring.hashing.state import Verdict
 from accord.monitoring.hashing.storage import BankStorage
-from accord.monitoring.hashing.video import video_key
+from accord.monitoring.hashing.video import (
+    VideoFrame,
+    as_seconds,
+    query_seconds,
+    video_key,
+)
 from accord.monitoring.hashing.video_formats import read_video_entries, video_queries
 from tests.monitoring.hashing.trail import ACTOR
 
@@ -279,7 +284,9 @@ def test_matching_agrees_with_the_definition(
     banks.add_videos(ACTOR, "v", videos, defaults)
     bank = storage.load("v")
     keys = {video_key(v): n for n, v in enumerate(videos)}
-    results = BankMatcher([bank], banks.clock()).match_videos(queries)
+    results = BankMatcher([bank], banks.clock()).match_videos(
+        [as_seconds(query) for query in queries]
+    )
     for query, matches in zip(queries, results, strict=True):
         expected = brute_force(videos, query, limits)
         got = {
@@ -303,3 +310,37 @@ def test_vpdq_reader_refuses_garbage_cleanly(
         assert str(path) in str(exc)
     else:
         assert entries.videos is not None and len(entries.videos) == len(entries.rows)
+
+
+def test_seconds_group_frames_and_count_each_new_frame_once() -> None:
+    a, b, c = "aa" * 32, "bb" * 32, "cc" * 32
+    frames = [
+        VideoFrame(a, 100, 0.0),
+        VideoFrame(b, 100, 0.25),
+        VideoFrame(a, 100, 1.0),  # seen in second 0: second 1 adds nothing
+        VideoFrame(c, 40, 2.0),  # too flat
+        VideoFrame(c, 90, 3.5),
+    ]
+    assert query_seconds(frames) == [[a, b], [c]]
+    assert as_seconds([a, b, a]) == [[a], [b]]
+
+
+def test_a_second_matches_when_any_of_its_frames_does(
+    banks: HashBanks, defaults: ImportDefaults
+) -> None:
+    """A clip hashed four frames a second against a bank hashed once a
+    second: only one frame in four lands near a bank frame, yet every
+    second is found; counted frame by frame it would be a quarter."""
+    rng = seeded(5)
+    bank_frames = [random_hex(rng) for _ in range(4)]
+    video_bank(banks)
+    banks.add_videos(ACTOR, "videos", [bank_frames], defaults)
+    dense = [
+        [flip(frame, rng.sample(range(256), 6))] + [random_hex(rng) for _ in range(3)]
+        for frame in bank_frames
+    ]
+    (found,) = banks.match_video_seconds(ACTOR, [dense])
+    (match,) = found
+    assert match.video is not None and match.video.query_match == 1.0
+    flat = [frame for second in dense for frame in second]
+    assert banks.match_videos(ACTOR, [flat]) == [[]]

@@ -24,8 +24,8 @@ from accord.errors import SourceError
 from accord.monitoring.hashing import video as video_module
 from accord.monitoring.hashing.media import VPDQ_KEY
 from accord.monitoring.hashing.video import (
-    distinct_frames,
     hash_video_file,
+    hash_video_query,
     vpdq_available,
 )
 from accord.monitoring.telegram import TelegramExportReader
@@ -104,10 +104,10 @@ def test_cli_adds_a_video_and_matches_its_copy_not_a_stranger(
     assert (match["kind"], match["status"]) == ("vpdq", "match")
     assert match["query_match"] == 1.0 and match["compared_match"] == 1.0
     assert match["provenance"]["label"] == "X"
-    assert copy["query"] == f"{REENCODED} (4 frames)"
+    assert copy["query"] == f"{REENCODED} (4 s)"
     assert stranger["matches"] == []
     table = run_group(tmp_path, "match", "--video", str(fixture_dir / REENCODED))
-    assert "100% / 100% of frames" in table.output
+    assert "100% of query" in table.output
 
 
 def test_unreadable_video_and_missing_vpdq_are_explained(
@@ -164,7 +164,8 @@ def test_telegram_videos_are_hashed_and_scanned(
         for e in entities
         if e.schema.name == "Message"
     }
-    expected = distinct_frames(hash_video_file(fixture_dir / REENCODED))
+    expected = hash_video_query(fixture_dir / REENCODED)
+    assert len(expected) == 4 and sum(map(len, expected)) > 4
     assert metadata["1"][VPDQ_KEY] == [expected]
     assert VPDQ_KEY not in metadata["2"]
     workspace = tmp_path / "ws"
