@@ -1,4 +1,5 @@
-"""Known-content matching: hash banks of PDQ image hashes and text signatures.
+"""Known-content matching: hash banks of PDQ image hashes, vPDQ videos and
+text signatures.
 
 Partners share what they have already judged to be terrorist content as
 hashes (GIFCT's hash-sharing database, Tech Against Terrorism's hash list,
@@ -18,12 +19,15 @@ records the PDQ hashes on the Message, in ``metadata`` (FtM type ``json``)::
 
 Hashes of quality below 50 are left out, as PDQ's authors advise.
 ``contentHash`` is not used: in FtM it is the SHA-1 of the bytes, by which
-Aleph fetches a file. Videos are not hashed: the vPDQ library does not build
-on our platform, so video matching waits for it (or for MD5 banks).
+Aleph fetches a file. Attached videos are hashed with vPDQ where the
+``vpdq`` package is installed and recorded under ``"vpdq"`` (see ``media``
+and ``video``).
 
-Modules: ``pdq`` (hashing, hex), ``mih`` and ``pigeonhole`` (the exact
-multi-index Hamming index), ``text`` (signatures and LSH), ``bank``,
-``state`` and ``storage`` (banks, quarantine and feedback, files),
-``formats`` (import and export), ``matcher`` (negative banks, quarantine,
-flood guard), ``service`` (what the CLI calls), ``detector`` and ``media``.
+Modules: ``pdq`` (hashing, hex), ``video`` (vPDQ hashing and video
+matching), ``mih`` and ``pigeonhole`` (the exact multi-index Hamming
+index), ``text`` (signatures and LSH), ``bank``, ``state`` and ``storage``
+(banks, quarantine and feedback, files), ``formats`` and ``video_formats``
+(import and export), ``matcher`` (negative banks, quarantine, flood guard),
+``service`` and ``results`` (what the CLI and API call), ``detector`` and
+``media``.
 """
