@@ -26,7 +26,8 @@ def _image(path: Path, seed: int) -> Path:
     return path
 
 
-def _export(folder: Path, photos: list[str]) -> Path:
+def export_with_media(folder: Path, media: list[dict[str, str]]) -> Path:
+    """A one-channel export whose n-th message carries the n-th media fields."""
     messages = [
         {
             "id": number,
@@ -34,15 +35,19 @@ def _export(folder: Path, photos: list[str]) -> Path:
             "date": "2026-11-01T10:00:00",
             "from": "Poster",
             "from_id": "user42",
-            "photo": photo,
+            **fields,
             "text": "",
         }
-        for number, photo in enumerate(photos, start=1)
+        for number, fields in enumerate(media, start=1)
     ]
     export = {"name": "Example", "type": "public_channel", "id": 777}
     path = folder / "result.json"
     path.write_text(json.dumps({**export, "messages": messages}), encoding="utf-8")
     return path
+
+
+def _export(folder: Path, photos: list[str]) -> Path:
+    return export_with_media(folder, [{"photo": photo} for photo in photos])
 
 
 def _pdq_of(entities: list[EntityProxy], message: int) -> list[str]:

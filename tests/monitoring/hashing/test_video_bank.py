@@ -57,6 +57,14 @@ def video_bank(banks: HashBanks, name: str = "videos", **shares: float) -> None:
     banks.create(ACTOR, NewBank(name, BankKind.VPDQ, video=shares or None))
 
 
+@pytest.fixture
+def chair(banks: HashBanks, fixture_dir: Path, defaults: ImportDefaults) -> list[str]:
+    """A video bank ``videos`` holding the chair video; its frames."""
+    video_bank(banks)
+    banks.import_file(ACTOR, "videos", fixture_dir / CHAIR, defaults)
+    return chair_frames(fixture_dir)
+
+
 def test_vpdq_file_imports_once_and_keeps_distinct_frames(
     banks: HashBanks, fixture_dir: Path, defaults: ImportDefaults
 ) -> None:
@@ -77,11 +85,9 @@ def test_vpdq_file_imports_once_and_keeps_distinct_frames(
 
 
 def test_a_clip_of_a_known_video_matches_and_a_stranger_does_not(
-    banks: HashBanks, fixture_dir: Path, defaults: ImportDefaults
+    banks: HashBanks, chair: list[str]
 ) -> None:
-    video_bank(banks)
-    banks.import_file(ACTOR, "videos", fixture_dir / CHAIR, defaults)
-    frames = chair_frames(fixture_dir)
+    frames = chair
     rng = seeded(7)
     third = len(frames) // 3
     clip = [flip(f, rng.sample(range(256), 12)) for f in frames[third : 2 * third]]
@@ -98,12 +104,8 @@ def test_a_clip_of_a_known_video_matches_and_a_stranger_does_not(
     assert match.to_dict()["query_match"] == 1.0
 
 
-def test_query_and_compared_limits_decide(
-    banks: HashBanks, fixture_dir: Path, defaults: ImportDefaults
-) -> None:
-    video_bank(banks)
-    banks.import_file(ACTOR, "videos", fixture_dir / CHAIR, defaults)
-    frames = chair_frames(fixture_dir)
+def test_query_and_compared_limits_decide(banks: HashBanks, chair: list[str]) -> None:
+    frames = chair
     rng = seeded(3)
     half_known = frames[:30] + [random_hex(rng) for _ in range(30)]
     assert banks.match_videos(ACTOR, [half_known]) == [[]]
@@ -131,11 +133,9 @@ def test_negative_video_bank_suppresses(
 
 
 def test_feedback_and_quarantine_are_per_video(
-    banks: HashBanks, fixture_dir: Path, defaults: ImportDefaults
+    banks: HashBanks, chair: list[str]
 ) -> None:
-    video_bank(banks)
-    banks.import_file(ACTOR, "videos", fixture_dir / CHAIR, defaults)
-    frames = chair_frames(fixture_dir)
+    frames = chair
     key = video_key(frames)
     with pytest.raises(Exception, match="not in bank"):
         banks.feedback(ACTOR, "videos", frames[0], Verdict.DISMISS)

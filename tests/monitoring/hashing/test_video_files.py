@@ -16,10 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from accord.cli.context import CliContext
-from accord.cli.monitor_bank import bank
 from accord.errors import SourceError
 from accord.monitoring.hashing import video as video_module
 from accord.monitoring.hashing.media import VPDQ_KEY
@@ -29,8 +26,9 @@ from accord.monitoring.hashing.video import (
     vpdq_available,
 )
 from accord.monitoring.telegram import TelegramExportReader
-from accord.settings import Settings
+from tests.monitoring.hashing.test_monitor_bank_cli import run_group
 from tests.monitoring.test_cli import accord
+from tests.monitoring.test_telegram_media import export_with_media
 
 KNOWN = "bridge-pan.mp4"
 REENCODED = "bridge-pan-small.webm"
@@ -45,14 +43,6 @@ def vpdq_installed() -> None:
     if os.environ.get("ACCORD_REQUIRE_VIDEO"):
         pytest.fail(reason + "; ACCORD_REQUIRE_VIDEO is set")
     pytest.skip(reason)
-
-
-def run_group(workspace: Path, *args: str) -> Result:
-    state = CliContext(settings=Settings(workspace=workspace, actor="ana"))
-    try:
-        return CliRunner().invoke(bank, list(args), obj=state, catch_exceptions=False)
-    finally:
-        state.close()
 
 
 def hamming(a: str, b: str) -> int:
@@ -129,24 +119,8 @@ def test_unreadable_video_and_missing_vpdq_are_explained(
 
 
 def _export(folder: Path, files: list[str]) -> Path:
-    messages = [
-        {
-            "id": number,
-            "type": "message",
-            "date": "2026-11-01T10:00:00",
-            "from": "Poster",
-            "from_id": "user42",
-            "file": name,
-            "media_type": "video_file",
-            "mime_type": "video/webm",
-            "text": "",
-        }
-        for number, name in enumerate(files, start=1)
-    ]
-    export = {"name": "Example", "type": "public_channel", "id": 777}
-    path = folder / "result.json"
-    path.write_text(json.dumps({**export, "messages": messages}), encoding="utf-8")
-    return path
+    video = {"media_type": "video_file", "mime_type": "video/webm"}
+    return export_with_media(folder, [{"file": name, **video} for name in files])
 
 
 @pytest.mark.usefixtures("vpdq_installed")
