@@ -11,11 +11,14 @@ part, as for accord.
 
 from __future__ import annotations
 
+import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+from accord.financing.scorer import best_threshold
 
 WINDOW_S = 30 * 86_400
 
@@ -108,3 +111,13 @@ def baseline_features(ledger: pl.DataFrame) -> npt.NDArray[np.float64]:
     }
     columns = [c for c in table.columns if c not in drop]
     return table.select(columns).fill_null(0).to_numpy().astype(np.float64)
+
+
+def train_baseline(matrix: np.ndarray, labels: np.ndarray) -> tuple[lgb.Booster, float]:
+    cut = int(len(labels) * 0.8)
+    params = {"objective": "binary", "verbose": -1, "num_threads": 2, "seed": 7}
+    booster = lgb.train(params, lgb.Dataset(matrix[:cut], labels[:cut]), 300)
+    threshold, _ = best_threshold(
+        labels[cut:], np.asarray(booster.predict(matrix[cut:]))
+    )
+    return booster, threshold

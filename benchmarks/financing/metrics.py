@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -84,4 +85,49 @@ def label_ceiling(test: pl.DataFrame, folder: Path) -> dict[str, Any]:
         "positives": positives,
         "false_alert_payments": alike,
         "f1_ceiling": round(2 * precision / (precision + 1.0), 4),
+    }
+
+
+def shape_ceiling(test: pl.DataFrame, folder: Path) -> dict[str, Any]:
+    """The best F1 a model can reach that tells every typology shape apart
+    from ordinary payments but, as it must, cannot tell a SAR alert from a
+    false alert of the same shape: it flags whole shapes, and each flagged
+    shape brings its false-alert payments along. Shapes without false
+    alerts are always flagged; of the others, the best subset is chosen.
+
+    A positive payment's shape is its ``alert_type`` in AMLSim's
+    ``alert_transactions`` file (evaluation only, never features), or
+    ``unlisted`` for positives the file does not list (such as the
+    relabelled bipartite and stack payments of ``labels.py``)."""
+    alerts = pl.read_csv(folder / "alert_transactions.csv.gz").select(
+        pl.col("tran_id").cast(pl.String), "alert_type", "is_sar"
+    )
+    rows = test.select("tran_id", "label").join(alerts, on="tran_id", how="left")
+    positive = rows.filter(pl.col("label") == 1).with_columns(
+        pl.col("alert_type").fill_null("unlisted")
+    )
+    alike = rows.filter((pl.col("label") == 0) & ~pl.col("is_sar"))
+    true_n = dict(positive.group_by("alert_type").len().iter_rows())
+    false_n = dict(alike.group_by("alert_type").len().iter_rows())
+    shapes = sorted(set(true_n) | set(false_n))
+    mixed = [s for s in shapes if false_n.get(s, 0)]
+    total = positive.height
+    best: tuple[float, list[str]] = (0.0, [])
+    for choice in product((False, True), repeat=len(mixed)):
+        chosen = [s for s in shapes if s not in mixed] + [
+            s for s, take in zip(mixed, choice, strict=True) if take
+        ]
+        hits = sum(true_n.get(s, 0) for s in chosen)
+        wrong = sum(false_n.get(s, 0) for s in chosen)
+        f1 = 2 * hits / (hits + wrong + total) if hits else 0.0
+        if f1 > best[0]:
+            best = (f1, sorted(chosen))
+    return {
+        "positives": total,
+        "per_shape": {
+            s: {"positive": true_n.get(s, 0), "false_alert": false_n.get(s, 0)}
+            for s in shapes
+        },
+        "flagged_shapes": best[1],
+        "f1_ceiling": round(best[0], 4),
     }
