@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TextIO
 
 import click
+import numpy as np
 from rich.table import Table
 
 from accord.cli.context import CliContext, pass_cli
@@ -15,7 +15,12 @@ from accord.cli.monitor_bank import bank
 from accord.cli.render import console, echo_json
 from accord.model.marking import Marking, Tlp
 from accord.monitoring.channel import ChannelSummary
-from accord.monitoring.classifier import PropagandaModel, load_default_model, train
+from accord.monitoring.classifier import (
+    PropagandaModel,
+    TrainConfig,
+    load_default_model,
+    train,
+)
 from accord.monitoring.labelled import read_labelled, read_posts
 from accord.monitoring.service import (
     MonitoringService,
@@ -147,7 +152,14 @@ def _print_summary(summary: ChannelSummary) -> None:
 )
 @click.option(
     "--group-column",
-    help="Column to group by (e.g. author) when choosing the threshold.",
+    help="Column to group by, usually the author: authors are held out when "
+    "choosing the threshold, and they teach the author context.",
+)
+@click.option(
+    "--author-context",
+    is_flag=True,
+    help="Also learn how a post's score combines with its author's other "
+    "posts (needs --group-column naming the author).",
 )
 @click.option(
     "--model",
@@ -157,11 +169,23 @@ def _print_summary(summary: ChannelSummary) -> None:
     help="Where to write the model.",
 )
 def train_command(
-    data: Path, text_column: str, label_column: str, group_column: str | None, out: Path
+    data: Path,
+    text_column: str,
+    label_column: str,
+    group_column: str | None,
+    author_context: bool,
+    out: Path,
 ) -> None:
     """Train a propaganda classifier on a labelled CSV."""
+    if author_context and not group_column:
+        raise click.UsageError("--author-context needs --group-column (the author)")
     posts = read_labelled(data, text_column, label_column, group_column)
-    model = train(posts.texts, posts.labels, posts.groups if group_column else None)
+    model = train(
+        posts.texts,
+        posts.labels,
+        posts.groups if group_column else None,
+        TrainConfig(author_context=author_context),
+    )
     model.info["source"] = data.name
     model.save(out)
     click.echo(
@@ -186,46 +210,55 @@ def train_command(
 @click.option("--text-column", required=True)
 @click.option("--id-column", required=True)
 @click.option(
+    "--author-column",
+    help="Column naming each post's author: with a model trained with "
+    "authors, each post is scored beside its author's other posts in the file.",
+)
+@click.option(
     "--out",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="JSON lines: {id, score, label}.",
 )
 def classify_command(
-    model_path: Path | None, source: Path, text_column: str, id_column: str, out: Path
+    model_path: Path | None,
+    source: Path,
+    text_column: str,
+    id_column: str,
+    author_column: str | None,
+    out: Path,
 ) -> None:
     """Score every post of a CSV; one {"id", "score", "label"} line each."""
     model = PropagandaModel.load(model_path) if model_path else load_default_model()
-    written = flagged = 0
-    batch: list[tuple[str, str]] = []
-    with out.open("w", encoding="utf-8") as handle:
-        for row in read_posts(source, text_column, id_column):
-            batch.append(row)
-            if len(batch) >= CLASSIFY_BATCH:
-                flagged += _write_scores(handle, model, batch)
-                written += len(batch)
-                batch = []
-        flagged += _write_scores(handle, model, batch)
-        written += len(batch)
-    click.echo(
-        f"{out}: {written} posts scored, {flagged} at or above {model.threshold:.3f}"
-    )
-
-
-def _write_scores(
-    handle: TextIO, model: PropagandaModel, batch: list[tuple[str, str]]
-) -> int:
-    if not batch:
-        return 0
-    scores = model.scores([text for _, text in batch])
+    ids: list[str] = []
+    authors: list[str] = []
+    chunks: list[np.ndarray] = []
+    texts: list[str] = []
+    # Texts are scored a batch at a time; only ids, authors and scores are
+    # kept, since author context needs every post of an author first.
+    for post_id, text, author in read_posts(
+        source, text_column, id_column, author_column
+    ):
+        ids.append(post_id)
+        authors.append(author)
+        texts.append(text)
+        if len(texts) >= CLASSIFY_BATCH:
+            chunks.append(model.scores(texts))
+            texts = []
+    chunks.append(model.scores(texts) if texts else np.zeros(0))
+    text_scores = np.concatenate(chunks)
+    scores, threshold = text_scores, model.threshold
+    if author_column and model.context is not None:
+        scores = model.context.scores(text_scores, authors)
+        threshold = model.context.threshold
     flagged = 0
-    for (post_id, _), score in zip(batch, scores.tolist(), strict=True):
-        label = int(score >= model.threshold)
-        flagged += label
-        handle.write(
-            json.dumps({"id": post_id, "score": round(score, 6), "label": label}) + "\n"
-        )
-    return flagged
+    with out.open("w", encoding="utf-8") as handle:
+        for post_id, score in zip(ids, scores.tolist(), strict=True):
+            label = int(score >= threshold)
+            flagged += label
+            record = {"id": post_id, "score": round(score, 6), "label": label}
+            handle.write(json.dumps(record) + "\n")
+    click.echo(f"{out}: {len(ids)} posts scored, {flagged} at or above {threshold:.3f}")
 
 
 monitor.add_command(bank)

@@ -10,6 +10,9 @@ it will be judged on. The same held-out margins calibrate the scores (Platt
 scaling): balanced class weights push every margin towards the rare class,
 so the raw sigmoid overstates how likely a flag is to be right; the
 calibrated score estimates that chance at the training data's prevalence.
+When authors are given and asked for, the held-out scores also fit the
+author context (``context``): how a post's score combines with its author's
+other posts.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ from sklearn.linear_model import (  # type: ignore[import-untyped]  # no stubs
 from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
 
 from accord.errors import InvalidData, SourceError
+from accord.monitoring.context import (
+    AuthorContext,
+    best_f1_threshold,
+    fit_author_context,
+)
 from accord.monitoring.features import FeatureConfig, Featuriser
 from accord.monitoring.text import normalise
 
@@ -42,6 +50,10 @@ class TrainConfig:
     regularisation: float = 0.5
     threshold_folds: int = 3
     idf: bool = True
+    author_context: bool = False
+    """Also fit the author context (``context``) when authors are given. Off
+    by default: it lifts ranking within one source, and lowers it across
+    time and sources (docs/monitoring.md, measured)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +73,16 @@ class PropagandaModel:
         weights: np.ndarray,
         bias: float,
         threshold: float,
-        info: dict[str, Any] | None = None,
         calibration: tuple[float, float] = (1.0, 0.0),
+        context: AuthorContext | None = None,
     ) -> None:
         self.config = config
         self.weights = weights.astype(np.float32)
         self.bias = float(bias)
         self.threshold = float(threshold)
         self.calibration = (float(calibration[0]), float(calibration[1]))
-        self.info = dict(info or {})
+        self.context = context
+        self.info: dict[str, Any] = {}
         self.featuriser = Featuriser(config)
 
     def margins(self, texts: Sequence[str]) -> np.ndarray:
@@ -86,6 +99,18 @@ class PropagandaModel:
         logits = slope * self.margins(texts) + intercept
         scores: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
         return scores
+
+    def scores_in_context(
+        self, texts: Sequence[str], authors: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, float]:
+        """Text scores, the scores with author context, and the threshold
+        the second are flagged at; without a fitted context the two are the
+        same scores and the threshold the model's own."""
+        text_scores = self.scores(texts)
+        if self.context is None:
+            return text_scores, text_scores, self.threshold
+        combined = self.context.scores(text_scores, authors)
+        return text_scores, combined, self.context.threshold
 
     def explain(self, text: str, top: int = 5) -> list[Contribution]:
         """The n-grams and cues that raised this text's score the most."""
@@ -126,6 +151,8 @@ class PropagandaModel:
             "calibration": list(self.calibration),
             "info": self.info,
         }
+        if self.context is not None:
+            header["context"] = self.context.to_dict()
         with path.open("wb") as handle:
             np.savez_compressed(
                 handle,
@@ -159,14 +186,25 @@ class PropagandaModel:
         weights = np.zeros(config.width, dtype=np.float32)
         weights[indices] = values.astype(np.float32)
         slope, intercept = header.get("calibration", (1.0, 0.0))
-        return cls(
+        try:
+            # models saved before author context have none
+            context = (
+                AuthorContext.from_dict(header["context"])
+                if "context" in header
+                else None
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SourceError(f"{path}: unreadable author context: {exc}") from exc
+        model = cls(
             config,
             weights,
             header["bias"],
             header["threshold"],
-            header.get("info"),
             (slope, intercept),
+            context,
         )
+        model.info.update(header.get("info") or {})
+        return model
 
 
 def default_model_path() -> Path:
@@ -183,7 +221,11 @@ def train(
     groups: Sequence[str] | None = None,
     config: TrainConfig | None = None,
 ) -> PropagandaModel:
-    """Fit on all of ``texts``; pick the threshold by grouped cross-validation."""
+    """Fit on all of ``texts``; pick the threshold by grouped cross-validation.
+
+    ``groups`` are the posts' authors (accounts), when known: they are held
+    out together, and with ``config.author_context`` they teach the author
+    context."""
     config = config or TrainConfig()
     target = np.asarray(labels, dtype=np.int64)
     _check_labels(target)
@@ -196,21 +238,26 @@ def train(
     margins = _held_out_margins(matrix, target, groups_array, config)
     calibration = platt(target, margins) if margins is not None else (1.0, 0.0)
     threshold = 0.5
+    context = None
     if margins is not None:
         slope, intercept = calibration
         calibrated = 1.0 / (1.0 + np.exp(-(slope * margins + intercept)))
         threshold = best_f1_threshold(target, calibrated)
+        if groups is not None and config.author_context:
+            authors = [str(group) for group in groups]
+            context = fit_author_context(calibrated, authors, target)
     fitted = _fit(matrix, target, config)
     weights = fitted.coef_[0] * scale if scale is not None else fitted.coef_[0]
-    info = {"posts": len(target), "positives": int(target.sum())}
-    return PropagandaModel(
+    model = PropagandaModel(
         config.features,
         weights,
         float(fitted.intercept_[0]),
         threshold,
-        info,
         calibration,
+        context,
     )
+    model.info.update(posts=len(target), positives=int(target.sum()))
+    return model
 
 
 def inverse_document_frequency(matrix: Any) -> np.ndarray:
@@ -270,14 +317,3 @@ def platt(target: np.ndarray, margins: np.ndarray) -> tuple[float, float]:
     keeps the slope finite when a small training set separates perfectly."""
     fitted = LogisticRegression(solver="lbfgs").fit(margins.reshape(-1, 1), target)
     return float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
-
-
-def best_f1_threshold(target: np.ndarray, scores: np.ndarray) -> float:
-    order = np.argsort(-scores)
-    ranked = target[order]
-    true_positives = np.cumsum(ranked)
-    precision = true_positives / np.arange(1, len(ranked) + 1)
-    recall = true_positives / max(1, ranked.sum())
-    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
-    best = int(np.argmax(f1))
-    return float(scores[order][best])

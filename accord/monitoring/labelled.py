@@ -76,8 +76,11 @@ def read_labelled(
 
 
 def read_posts(
-    path: Path, text_column: str, id_column: str
-) -> Iterator[tuple[str, str]]:
-    """(id, text) per row, streamed."""
-    for _, row in _open_rows(path, [text_column, id_column]):
-        yield row.get(id_column) or "", row.get(text_column) or ""
+    path: Path, text_column: str, id_column: str, author_column: str | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """(id, text, author) per row, streamed; the author is empty when no
+    author column is named."""
+    columns = [text_column, id_column, *([author_column] if author_column else [])]
+    for _, row in _open_rows(path, columns):
+        author = (row.get(author_column) or "") if author_column else ""
+        yield row.get(id_column) or "", row.get(text_column) or "", author

@@ -4,7 +4,9 @@ The default model ships inside the package (``models/propaganda.npz``);
 ``accord monitor scan --model`` swaps in one trained on an agency's own
 labels. A post scoring at or above the model's threshold becomes a finding
 whose explanation lists the n-grams and cues that raised the score, so a
-reviewer sees why the model thinks so.
+reviewer sees why the model thinks so. A model trained with authors also
+weighs each post beside its author's other posts in the same run
+(``accord.monitoring.context``); the finding then shows both scores.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from accord.model.finding import Feature, Finding
 from accord.monitoring.classifier import PropagandaModel, default_model_path
+from accord.monitoring.context import author_features
 from accord.monitoring.detectors import MonitoringDetector
 from accord.monitoring.posts_view import PostView
 
@@ -43,23 +48,53 @@ class PropagandaDetector(MonitoringDetector):
         return self._model
 
     def detect_posts(self, posts: Sequence[PostView]) -> list[Finding]:
-        findings: list[Finding] = []
-        for start in range(0, len(posts), BATCH):
-            batch = posts[start : start + BATCH]
-            scores = self.model.scores([post.text for post in batch])
-            for post, score in zip(batch, scores.tolist(), strict=True):
-                if score >= self.model.threshold:
-                    findings.append(self._finding(post, score))
-        return findings
+        """Every post scored by its text, then beside its author's other
+        posts in the same run when the model has an author context."""
+        text_scores = np.concatenate(
+            [np.zeros(0)]
+            + [
+                self.model.scores([post.text for post in posts[start : start + BATCH]])
+                for start in range(0, len(posts), BATCH)
+            ]
+        )
+        authors = [post.author_id for post in posts]
+        scores, threshold = text_scores, self.model.threshold
+        if self.model.context is not None:
+            scores = self.model.context.scores(text_scores, authors)
+            threshold = self.model.context.threshold
+        authored = author_features(text_scores, authors)
+        return [
+            self._finding(post, float(scores[row]), authored[row], threshold)
+            for row, post in enumerate(posts)
+            if scores[row] >= threshold
+        ]
 
-    def _finding(self, post: PostView, score: float) -> Finding:
-        threshold = self.model.threshold
+    def _finding(
+        self, post: PostView, score: float, authored: np.ndarray, threshold: float
+    ) -> Finding:
+        """``authored`` is the post's row of ``context.author_features``."""
         explanation = {
             "model_score": Feature(
                 round(score, 4),
                 f"calibrated model score; flagged at >= {threshold:.3f}",
             )
         }
+        if self.model.context is not None:
+            text_logit, mean, highest, log_count, _ = authored.tolist()
+            others = round(float(np.expm1(log_count)))
+            text_score = 1 / (1 + np.exp(-text_logit))
+            explanation["text_score"] = Feature(
+                round(float(text_score), 4), "the post's text alone"
+            )
+            explanation["author_context"] = Feature(
+                float(others),
+                f"other posts by the author in this run: {others}"
+                + (
+                    f", text scores mean {mean:.2f}, highest {highest:.2f}"
+                    if others
+                    else ""
+                ),
+            )
         for item in self.model.explain(post.text, EXPLAINED_CONTRIBUTIONS):
             explanation[item.name] = Feature(round(item.weight, 4), "raised the score")
         return Finding(

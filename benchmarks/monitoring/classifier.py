@@ -46,13 +46,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_recall_curve
 from sklearn.model_selection import GroupKFold
 
-from accord.monitoring.classifier import train
+from accord.monitoring.classifier import TrainConfig, train
 from accord.monitoring.text import normalise
 from benchmarks.monitoring import data
 from benchmarks.monitoring.rules import rule_flag_rates
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "monitoring_classifier.json"
 Scorer = Callable[[Sequence[str]], np.ndarray]
+PostScorer = Callable[[Sequence[data.LabelledPost]], np.ndarray]
 
 
 def metrics(
@@ -78,6 +79,37 @@ def fit_ours(posts: Sequence[data.LabelledPost]) -> tuple[Scorer, float]:
         [p.text for p in posts], [p.label for p in posts], [p.account for p in posts]
     )
     return model.scores, model.threshold
+
+
+def fit_ours_in_context(
+    posts: Sequence[data.LabelledPost],
+) -> tuple[PostScorer, float]:
+    """Our model with its author context: test posts are scored beside
+    their author's other test posts (never beside training posts, whose
+    labels the model saw)."""
+    model = train(
+        [p.text for p in posts],
+        [p.label for p in posts],
+        [p.account for p in posts],
+        TrainConfig(author_context=True),
+    )
+
+    def score(batch: Sequence[data.LabelledPost]) -> np.ndarray:
+        texts, authors = [p.text for p in batch], [p.account for p in batch]
+        return model.scores_in_context(texts, authors)[1]
+
+    context = model.context
+    return score, context.threshold if context is not None else model.threshold
+
+
+def on_posts(fitter: Fitter) -> PostFitter:
+    """A text-only fitter as one that scores posts."""
+
+    def fit(posts: Sequence[data.LabelledPost]) -> tuple[PostScorer, float]:
+        score, threshold = fitter(posts)
+        return (lambda batch: score([p.text for p in batch])), threshold
+
+    return fit
 
 
 def fit_baseline(posts: Sequence[data.LabelledPost]) -> tuple[Scorer, float]:
@@ -113,15 +145,16 @@ def baseline_text(text: str) -> str:
 
 
 Fitter = Callable[[Sequence[data.LabelledPost]], tuple[Scorer, float]]
+PostFitter = Callable[[Sequence[data.LabelledPost]], tuple[PostScorer, float]]
 
 
 def evaluate(
-    fitter: Fitter,
+    fitter: PostFitter,
     train_posts: Sequence[data.LabelledPost],
     test_posts: Sequence[data.LabelledPost],
 ) -> dict[str, float]:
     score, threshold = fitter(train_posts)
-    scores = score([p.text for p in test_posts])
+    scores = score(test_posts)
     target = np.array([p.label for p in test_posts])
     return metrics(target, scores, scores >= threshold)
 
@@ -159,7 +192,7 @@ def by_script(
 
 
 def grouped_cv(
-    fitter: Fitter, posts: Sequence[data.LabelledPost], folds: int = 5
+    fitter: PostFitter, posts: Sequence[data.LabelledPost], folds: int = 5
 ) -> dict[str, Any]:
     target = np.array([p.label for p in posts])
     groups = split_groups(posts)
@@ -169,7 +202,7 @@ def grouped_cv(
         scores, target, groups
     ):
         score, threshold = fitter([posts[i] for i in train_rows])
-        scores[test_rows] = score([posts[i].text for i in test_rows])
+        scores[test_rows] = score([posts[i] for i in test_rows])
         flagged[test_rows] = scores[test_rows] >= threshold
     return metrics(target, scores, flagged) | {
         "by_script": by_script(posts, scores, flagged)
@@ -269,14 +302,20 @@ def run() -> dict[str, Any]:
     train_t, test_t, cut = time_split(isextreme)
     train_a, test_a = account_label_split(isextreme, fifth_all)
     experiments: dict[str, Any] = {}
-    for name, fitter in (("ours", fit_ours), ("tfidf_baseline", fit_baseline)):
+    fitters: tuple[tuple[str, PostFitter], ...] = (
+        ("ours", on_posts(fit_ours)),
+        ("ours_with_author_context", fit_ours_in_context),
+        ("tfidf_baseline", on_posts(fit_baseline)),
+    )
+    for name, fitter in fitters:
         experiments[name] = {
             "post_level": grouped_cv(fitter, isextreme),
             "time_split": evaluate(fitter, train_t, test_t) | {"cut": cut},
             "transfer_isextreme_to_fifth_tribe": evaluate(fitter, isextreme, annotated),
             "transfer_account_labels": evaluate(fitter, train_a, test_a),
         }
-        score, _ = fitter(isextreme)
+    for name, text_fitter in (("ours", fit_ours), ("tfidf_baseline", fit_baseline)):
+        score, _ = text_fitter(isextreme)
         experiments[name]["posts_per_second_one_core"] = throughput(
             score, [p.text for p in isextreme]
         )

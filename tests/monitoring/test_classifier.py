@@ -20,11 +20,11 @@ from accord.errors import InvalidData, SourceError
 from accord.monitoring.classifier import (
     PropagandaModel,
     TrainConfig,
-    best_f1_threshold,
     load_default_model,
     platt,
     train,
 )
+from accord.monitoring.context import best_f1_threshold
 from accord.monitoring.features import FeatureConfig, Featuriser
 from accord.monitoring.text import normalise
 
