@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 WORKSPACE ?= accord-demo
 
-.PHONY: setup native video demo test lint typecheck unit bench clean
+.PHONY: setup native demo test lint typecheck unit bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,22 +19,7 @@ $(BIN)/.installed: pyproject.toml
 native: $(BIN)/.installed
 	$(BIN)/python -m accord.financing.native_build --if-stale
 
-# Video hashing (vPDQ) where FFmpeg's development libraries are present;
-# without them setup goes on and video files are not hashed (vPDQ files
-# and video banks still work).
-FFMPEG_LIBS = libavcodec libavformat libavdevice libavfilter libswscale libswresample libavutil
-
-$(BIN)/.video: $(BIN)/.installed
-	@if pkg-config --exists $(FFMPEG_LIBS) 2>/dev/null; then \
-		($(BIN)/python -m pip install --quiet -e ".[video]" && touch $@) \
-			|| echo "note: vpdq did not build; video files will not be hashed"; \
-	else \
-		echo "note: FFmpeg development libraries not found; video hashing (vpdq) not installed"; \
-	fi
-
-video: $(BIN)/.video
-
-setup: $(BIN)/.installed native video
+setup: $(BIN)/.installed native
 
 demo: setup
 	$(BIN)/accord --workspace $(WORKSPACE) demo

@@ -23,7 +23,8 @@ from accord.monitoring.hashing.formats import BankFileFormat, ImportDefaults
 from accord.monitoring.hashing.pdq import hash_image_file
 from accord.monitoring.hashing.results import NewBank
 from accord.monitoring.hashing.state import QuarantinePolicy, Verdict
-from accord.monitoring.hashing.video import hash_video_file, required_frames
+from accord.monitoring.hashing.video import required_frames
+from accord.monitoring.hashing.video_hashing import hash_video_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = [item.value for item in BankFileFormat]

@@ -19,12 +19,11 @@ records the PDQ hashes on the Message, in ``metadata`` (FtM type ``json``)::
 
 Hashes of quality below 50 are left out, as PDQ's authors advise.
 ``contentHash`` is not used: in FtM it is the SHA-1 of the bytes, by which
-Aleph fetches a file. Attached videos are hashed with vPDQ where the
-``vpdq`` package is installed and recorded under ``"vpdq"`` (see ``media``
-and ``video``).
+Aleph fetches a file. Attached videos are hashed with vPDQ and recorded
+under ``"vpdq"`` (see ``media``, ``video_hashing`` and ``video``).
 
-Modules: ``pdq`` (hashing, hex), ``video`` (vPDQ hashing and video
-matching), ``mih`` and ``pigeonhole`` (the exact multi-index Hamming
+Modules: ``pdq`` (hashing, hex), ``video`` and ``video_hashing`` (videos
+in banks, hashing video files), ``mih`` and ``pigeonhole`` (the exact multi-index Hamming
 index), ``text`` (signatures and LSH), ``bank``, ``state`` and ``storage``
 (banks, quarantine and feedback, files), ``formats`` and ``video_formats``
 (import and export), ``matcher`` (negative banks, quarantine, flood guard),

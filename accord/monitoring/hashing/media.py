@@ -26,12 +26,8 @@ from accord.monitoring.hashing.pdq import (
     hash_image_file,
     is_pdq_hex,
 )
-from accord.monitoring.hashing.video import (
-    QuerySeconds,
-    as_seconds,
-    hash_video_query,
-    vpdq_available,
-)
+from accord.monitoring.hashing.video import QuerySeconds, as_seconds
+from accord.monitoring.hashing.video_hashing import hash_video_query
 
 MEDIA_PROPERTY = "metadata"
 PDQ_KEY = "pdq"
@@ -55,11 +51,9 @@ def hash_media_file(path: Path) -> PdqHash | None:
 
 
 def hash_video_media(path: Path) -> QuerySeconds | None:
-    """An exported video hashed for matching (``video.hash_video_query``),
-    or None when it cannot be hashed here: vpdq is not installed, the file
-    is not a readable video, or no frame is good enough to match on."""
-    if not vpdq_available():
-        return None
+    """An exported video hashed for matching (``video_hashing``), or None
+    when the file is not a readable video or no frame is good enough to
+    match on."""
     try:
         return hash_video_query(path)
     except AccordError:

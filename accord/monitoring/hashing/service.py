@@ -61,15 +61,12 @@ from accord.monitoring.hashing.results import (
 from accord.monitoring.hashing.state import BankState, Feedback, Verdict, timestamp
 from accord.monitoring.hashing.storage import BankStorage, banks_root
 from accord.monitoring.hashing.text import required_signature
-from accord.monitoring.hashing.video import (
-    QuerySeconds,
-    as_seconds,
-    hash_video_query,
-)
+from accord.monitoring.hashing.video import QuerySeconds, as_seconds
 from accord.monitoring.hashing.video_formats import (
     read_video_entries,
     write_video_entries,
 )
+from accord.monitoring.hashing.video_hashing import hash_video_query
 from accord.settings import Settings
 from accord.store import Actor
 from accord.store.audit import AuditAction

@@ -15,41 +15,28 @@ Frames of quality below 50 are dropped and repeated frames kept once, as in
 python-threatexchange's vPDQ index: a static title card held for a minute
 would otherwise dominate both shares.
 
-Hashing needs the ``vpdq`` package, which builds against FFmpeg's libraries
-(``pip install 'accord[video]'`` after ``apt install libavcodec-dev
-libavformat-dev libavdevice-dev libavfilter-dev libswscale-dev
-libswresample-dev libavutil-dev``); it is imported only when a video is
-hashed, so matching vPDQ files and banks works without it.
+Video files are hashed in ``video_hashing``; this module holds what a
+video is to a bank and how matches are counted.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from accord.errors import InvalidData, SourceError
+from accord.errors import InvalidData
 from accord.monitoring.hashing.mih import RangeHits
 from accord.monitoring.hashing.pdq import MIN_QUALITY, PdqHash, normalize_hex
 
 SECONDS_PER_HASH = 1.0
-QUERY_SECONDS_PER_HASH = 0.25
 DEFAULT_QUERY_MATCH = 0.8
 DEFAULT_COMPARED_MATCH = 0.0
 VIDEO_KEY_PREFIX = "vpdq:"
-INSTALL_HINT = (
-    "video hashing needs the vpdq package: install FFmpeg's development "
-    "libraries (apt install libavcodec-dev libavformat-dev libavdevice-dev "
-    "libavfilter-dev libswscale-dev libswresample-dev libavutil-dev), then "
-    "pip install 'accord[video]'"
-)
 
 
 QuerySeconds = list[list[str]]
@@ -108,60 +95,6 @@ def video_key(frames: Sequence[str]) -> str:
     ordered = "".join(sorted({normalize_hex(frame) for frame in frames}))
     digest = hashlib.sha1(ordered.encode("ascii")).hexdigest()[:20]  # noqa: S324 - a name, not a secret
     return VIDEO_KEY_PREFIX + digest
-
-
-def vpdq_available() -> bool:
-    try:
-        importlib.import_module("vpdq")
-    except ImportError:
-        return False
-    return True
-
-
-def _vpdq() -> Any:
-    try:
-        return importlib.import_module("vpdq")
-    except ImportError as exc:
-        raise SourceError(INSTALL_HINT) from exc
-
-
-def hash_video_file(
-    path: Path, *, seconds_per_hash: float = SECONDS_PER_HASH
-) -> list[VideoFrame]:
-    """vPDQ of a video file: one frame every ``seconds_per_hash`` seconds.
-
-    ``SourceError`` names the file when it cannot be decoded, and says how to
-    install vpdq when it is missing."""
-    vpdq = _vpdq()
-    if not path.is_file():
-        raise SourceError(f"{path}: no such video file")
-    try:
-        features = vpdq.computeHash(str(path), seconds_per_hash=seconds_per_hash)
-    except Exception as exc:  # vpdq raises a bare Exception for any failure
-        raise SourceError(f"{path}: not a readable video ({exc})") from exc
-    frames = [
-        VideoFrame(str(f.hex).lower(), int(f.quality), float(f.timestamp))
-        for f in features
-    ]
-    if not frames:
-        raise SourceError(f"{path}: not a readable video (no frames decoded)")
-    return frames
-
-
-def hash_video_query(path: Path) -> QuerySeconds:
-    """A video file hashed for matching: four frames a second, grouped by
-    second. Bank videos are hashed once a second (the vPDQ convention
-    partners share); a clip cut half a second off that grid can land every
-    frame between two bank frames, too far apart in PDQ when the camera
-    moves, while one of four frames a second is always within an eighth of
-    a second of a bank frame."""
-    kept = query_seconds(hash_video_file(path, seconds_per_hash=QUERY_SECONDS_PER_HASH))
-    if not kept:
-        raise InvalidData(
-            f"{path}: no frame has PDQ quality {MIN_QUALITY} or more; "
-            "the video is too flat to match reliably"
-        )
-    return kept
 
 
 def required_frames(frames: Sequence[VideoFrame | PdqHash], where: str) -> list[str]:

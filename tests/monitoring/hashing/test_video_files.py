@@ -1,29 +1,27 @@
-"""Video files hashed with vPDQ: a re-encoded copy of a known video matches
-it, an unrelated video does not, and a Telegram export's videos reach the
-known_content detector.
-
-These tests need the ``vpdq`` package, which builds only where FFmpeg's
-development libraries are installed; they skip, saying so, where it is
-absent, and fail instead when ``ACCORD_REQUIRE_VIDEO`` is set (CI sets it).
-"""
+"""Video files hashed with vPDQ: the hashes are vpdq's own, a re-encoded,
+mirrored or letterboxed copy of a known video matches it, an unrelated
+video does not, and a Telegram export's videos reach the known_content
+detector."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
 from accord.errors import SourceError
-from accord.monitoring.hashing import video as video_module
 from accord.monitoring.hashing.media import VPDQ_KEY
-from accord.monitoring.hashing.video import (
+from accord.monitoring.hashing.video_hashing import (
+    content_box,
+    frame_variants,
     hash_video_file,
     hash_video_query,
-    vpdq_available,
 )
 from accord.monitoring.telegram import TelegramExportReader
 from tests.monitoring.hashing.test_monitor_bank_cli import run_group
@@ -35,21 +33,10 @@ REENCODED = "bridge-pan-small.webm"
 UNRELATED = "labelme-pan.mp4"
 
 
-@pytest.fixture
-def vpdq_installed() -> None:
-    if vpdq_available():
-        return
-    reason = "vpdq is not installed (it needs FFmpeg's development libraries)"
-    if os.environ.get("ACCORD_REQUIRE_VIDEO"):
-        pytest.fail(reason + "; ACCORD_REQUIRE_VIDEO is set")
-    pytest.skip(reason)
-
-
 def hamming(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-@pytest.mark.usefixtures("vpdq_installed")
 def test_reencoded_copy_is_near_frame_by_frame(fixture_dir: Path) -> None:
     known = hash_video_file(fixture_dir / KNOWN)
     copy = hash_video_file(fixture_dir / REENCODED)
@@ -66,7 +53,6 @@ def test_reencoded_copy_is_near_frame_by_frame(fixture_dir: Path) -> None:
     assert len(digests) == 2, "an MD5 bank would miss the re-encoded copy"
 
 
-@pytest.mark.usefixtures("vpdq_installed")
 def test_cli_adds_a_video_and_matches_its_copy_not_a_stranger(
     tmp_path: Path, fixture_dir: Path
 ) -> None:
@@ -100,22 +86,86 @@ def test_cli_adds_a_video_and_matches_its_copy_not_a_stranger(
     assert "100% of query" in table.output
 
 
-def test_unreadable_video_and_missing_vpdq_are_explained(
-    tmp_path: Path, fixture_dir: Path, monkeypatch: pytest.MonkeyPatch
+def test_unreadable_video_is_refused_with_its_name(tmp_path: Path) -> None:
+    not_video = tmp_path / "notes.mp4"
+    not_video.write_text("not a video")
+    with pytest.raises(SourceError, match="notes.mp4: not a readable video"):
+        hash_video_file(not_video)
+    with pytest.raises(SourceError, match="no such video file"):
+        hash_video_file(tmp_path / "absent.mp4")
+
+
+@pytest.mark.parametrize("name", [KNOWN, REENCODED, UNRELATED])
+def test_hashes_are_those_of_meta_vpdq(fixture_dir: Path, name: str) -> None:
+    """The reference files were written by vpdq 0.2.5 from the same videos."""
+    reference = [
+        line.split(",")
+        for line in (fixture_dir / f"{name.rsplit('.', 1)[0]}.vpdq.txt")
+        .read_text()
+        .splitlines()
+    ]
+    ours = hash_video_file(fixture_dir / name)
+    assert [f.timestamp for f in ours] == [float(r[3]) for r in reference]
+    assert [f.quality for f in ours] == [int(r[1]) for r in reference]
+    assert max(hamming(f.hex, r[2]) for f, r in zip(ours, reference, strict=True)) <= 2
+
+
+def test_black_bars_are_found_and_cropped() -> None:
+    rng = np.random.default_rng(4)
+    picture = rng.integers(40, 255, size=(120, 160, 3), dtype=np.uint8)
+    boxed = np.zeros((180, 160, 3), dtype=np.uint8)
+    boxed[30:150] = picture
+    assert content_box(boxed) == (30, 150, 0, 160)
+    assert content_box(picture) is None
+    variants = frame_variants(boxed)
+    assert len(variants) == 4
+    assert np.array_equal(variants[2], picture)
+    assert np.array_equal(variants[1], boxed[:, ::-1])
+    assert len(frame_variants(picture)) == 2
+
+
+def _rewrite(
+    source: Path, target: Path, transform: Callable[[np.ndarray], np.ndarray]
+) -> Path:
+    """``source`` re-encoded (MPEG-4 Part 2) with every frame transformed."""
+    with av.open(str(source)) as reading, av.open(str(target), "w") as writing:
+        stream = None
+        for frame in reading.decode(video=0):
+            pixels = np.ascontiguousarray(transform(frame.to_ndarray(format="rgb24")))
+            if stream is None:
+                stream = writing.add_stream("mpeg4", rate=25)
+                stream.height, stream.width = pixels.shape[:2]
+                stream.pix_fmt = "yuv420p"
+            writing.mux(stream.encode(av.VideoFrame.from_ndarray(pixels, "rgb24")))
+        assert stream is not None
+        writing.mux(stream.encode(None))
+    return target
+
+
+def letterboxed(pixels: np.ndarray) -> np.ndarray:
+    framed = np.zeros((pixels.shape[0] + 60, pixels.shape[1], 3), dtype=np.uint8)
+    framed[30:-30] = pixels
+    return framed
+
+
+@pytest.mark.parametrize(
+    "transform", [lambda p: p[:, ::-1], letterboxed], ids=["mirrored", "letterboxed"]
+)
+def test_mirrored_and_letterboxed_copies_match(
+    tmp_path: Path, fixture_dir: Path, transform: Callable[[np.ndarray], np.ndarray]
 ) -> None:
-    if vpdq_available():
-        not_video = tmp_path / "notes.mp4"
-        not_video.write_text("not a video")
-        with pytest.raises(SourceError, match="notes.mp4"):
-            hash_video_file(not_video)
-
-    def missing(name: str) -> object:
-        raise ImportError(name)
-
-    monkeypatch.setattr(video_module.importlib, "import_module", missing)
-    assert not vpdq_available()
-    with pytest.raises(SourceError, match="apt install libavcodec-dev"):
-        hash_video_file(fixture_dir / KNOWN)
+    copy = _rewrite(fixture_dir / KNOWN, tmp_path / "copy.mp4", transform)
+    known = hash_video_file(fixture_dir / KNOWN)
+    plain = hash_video_file(copy)
+    assert min(hamming(k.hex, c.hex) for k in known for c in plain) > 31
+    assert run_group(tmp_path, "create", "clips", "--kind", "vpdq").exit_code == 0
+    added = run_group(tmp_path, "add", "clips", "--video", str(fixture_dir / KNOWN))
+    assert added.exit_code == 0
+    found = json.loads(
+        run_group(tmp_path, "match", "--video", str(copy), "--json").output
+    )
+    (match,) = found[0]["matches"]
+    assert match["query_match"] >= 0.8
 
 
 def _export(folder: Path, files: list[str]) -> Path:
@@ -123,7 +173,6 @@ def _export(folder: Path, files: list[str]) -> Path:
     return export_with_media(folder, [{"file": name, **video} for name in files])
 
 
-@pytest.mark.usefixtures("vpdq_installed")
 def test_telegram_videos_are_hashed_and_scanned(
     tmp_path: Path, fixture_dir: Path
 ) -> None:
