@@ -14,6 +14,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.errors import SourceError
 from accord.monitoring.hashing.media import VPDQ_KEY
@@ -204,3 +206,18 @@ def test_telegram_videos_are_hashed_and_scanned(
     assert finding["subjects"][0].endswith("-msg-1")
     assert "vpdq_frames" in finding["explanation"]
     assert "attached video (vPDQ)" in finding["summary"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(body=st.binary(max_size=2048))
+def test_garbage_is_refused_as_unreadable(
+    tmp_path_factory: pytest.TempPathFactory, body: bytes
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "garbage.mp4"
+    path.write_bytes(body)
+    try:
+        frames = hash_video_file(path)
+    except SourceError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert frames  # a valid tiny video by chance
