@@ -248,9 +248,8 @@ def classify_command(
     chunks.append(model.scores(texts) if texts else np.zeros(0))
     text_scores = np.concatenate(chunks)
     scores, threshold = text_scores, model.threshold
-    if author_column and model.context is not None:
-        scores = model.context.scores(text_scores, authors)
-        threshold = model.context.threshold
+    if author_column:
+        scores, threshold = model.in_context(text_scores, authors), model.flag_threshold
     flagged = 0
     with out.open("w", encoding="utf-8") as handle:
         for post_id, score in zip(ids, scores.tolist(), strict=True):

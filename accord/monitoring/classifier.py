@@ -100,17 +100,18 @@ class PropagandaModel:
         scores: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
         return scores
 
-    def scores_in_context(
-        self, texts: Sequence[str], authors: Sequence[str]
-    ) -> tuple[np.ndarray, np.ndarray, float]:
-        """Text scores, the scores with author context, and the threshold
-        the second are flagged at; without a fitted context the two are the
-        same scores and the threshold the model's own."""
-        text_scores = self.scores(texts)
+    def in_context(self, text_scores: np.ndarray, authors: Sequence[str]) -> np.ndarray:
+        """Text scores weighed with their authors' other posts, when the
+        model has an author context; the text scores as they are otherwise.
+        Flag them at ``flag_threshold``."""
         if self.context is None:
-            return text_scores, text_scores, self.threshold
-        combined = self.context.scores(text_scores, authors)
-        return text_scores, combined, self.context.threshold
+            return text_scores
+        return self.context.scores(text_scores, authors)
+
+    @property
+    def flag_threshold(self) -> float:
+        """The threshold for ``in_context`` scores."""
+        return self.context.threshold if self.context is not None else self.threshold
 
     def explain(self, text: str, top: int = 5) -> list[Contribution]:
         """The n-grams and cues that raised this text's score the most."""

@@ -69,7 +69,10 @@ class AuthorContext:
     threshold: float
 
     def scores(self, text_scores: np.ndarray, authors: Sequence[str]) -> np.ndarray:
-        features = author_features(text_scores, authors)
+        return self.combine(author_features(text_scores, authors))
+
+    def combine(self, features: np.ndarray) -> np.ndarray:
+        """Scores of rows of ``author_features``."""
         logits = features @ np.asarray(self.weights) + self.bias
         result: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
         return result

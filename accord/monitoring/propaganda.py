@@ -57,12 +57,9 @@ class PropagandaDetector(MonitoringDetector):
                 for start in range(0, len(posts), BATCH)
             ]
         )
-        authors = [post.author_id for post in posts]
-        scores, threshold = text_scores, self.model.threshold
-        if self.model.context is not None:
-            scores = self.model.context.scores(text_scores, authors)
-            threshold = self.model.context.threshold
-        authored = author_features(text_scores, authors)
+        authored = author_features(text_scores, [post.author_id for post in posts])
+        context, threshold = self.model.context, self.model.flag_threshold
+        scores = context.combine(authored) if context is not None else text_scores
         return [
             self._finding(post, float(scores[row]), authored[row], threshold)
             for row, post in enumerate(posts)

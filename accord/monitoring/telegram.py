@@ -194,8 +194,7 @@ class TelegramExportReader(Reader):
 
     def _media_vpdq(self, record: dict[str, Any]) -> list[list[str]]:
         """vPDQ frames of the message's video (a video file, an animation or
-        a round video message) when the export includes it and vpdq is
-        installed."""
+        a round video message) when the export includes it."""
         is_video = record.get("media_type") in VIDEO_MEDIA or str(
             record.get("mime_type", "")
         ).startswith("video/")

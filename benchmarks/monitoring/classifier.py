@@ -96,10 +96,9 @@ def fit_ours_in_context(
 
     def score(batch: Sequence[data.LabelledPost]) -> np.ndarray:
         texts, authors = [p.text for p in batch], [p.account for p in batch]
-        return model.scores_in_context(texts, authors)[1]
+        return model.in_context(model.scores(texts), authors)
 
-    context = model.context
-    return score, context.threshold if context is not None else model.threshold
+    return score, model.flag_threshold
 
 
 def on_posts(fitter: Fitter) -> PostFitter:

@@ -202,7 +202,7 @@ class Bank:
             keys = self.video_keys()
             if key not in keys:
                 return None
-            return int(np.flatnonzero(self.videos == keys.index(key))[0])
+            return int(self.video_layout().first_rows[keys.index(key)])
         if self.config.kind is BankKind.PDQ:
             # A comparison of every row (0.1 s at 10M) rather than the index,
             # which a one-off lookup would first have to build.

@@ -17,8 +17,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
-
 from accord.monitoring.hashing.bank import Bank, BankKind, Provenance
 from accord.monitoring.hashing.pdq import hex_to_lanes
 from accord.monitoring.hashing.text import Signature, signature
@@ -172,7 +170,7 @@ class BankMatcher:
 
         def hits_of(bank: Bank) -> list[list[_Hit]]:
             layout = bank.video_layout()
-            first_rows = np.searchsorted(bank.videos, np.arange(layout.count))
+            first_rows = layout.first_rows
             limits = (bank.config.query_match, bank.config.compared_match)
             grouped = video_hits(bank.search_pdq(lanes), units, sizes, layout, limits)
             return [

@@ -298,7 +298,14 @@ class HashBanks:
             named = self.storage.config(bank)  # NotFound names the known banks
             if named.kind is not kind:
                 raise InvalidData(f"hash bank {bank!r} holds {named.kind.value} data")
-        loaded = [self.storage.load(name) for name in self.storage.names()]
+        # Only banks of this kind are loaded (and indexed): the others could
+        # not match, and a 10M-hash image bank takes seconds to open.
+        wanted = [
+            name
+            for name in self.storage.names()
+            if self.storage.config(name).kind is kind
+        ]
+        loaded = [self.storage.load(name) for name in wanted]
         chosen = [b for b in loaded if bank in (None, b.name) or b.config.negative]
         for each in chosen:
             self.storage.prepare_index(each)

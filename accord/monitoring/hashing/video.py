@@ -129,6 +129,13 @@ class VideoLayout:
     def count(self) -> int:
         return len(self.frame_counts)
 
+    @property
+    def first_rows(self) -> npt.NDArray[np.int64]:
+        """Each video's first frame row: a bank keeps a video's frames
+        together, videos in number order."""
+        starts: npt.NDArray[np.int64] = np.cumsum(self.frame_counts) - self.frame_counts
+        return starts
+
     @classmethod
     def of(cls, videos: npt.NDArray[np.int32]) -> VideoLayout:
         count = int(videos.max()) + 1 if len(videos) else 0

@@ -184,7 +184,7 @@ def write_video_entries(bank: Bank, path: Path, fmt: BankFileFormat) -> int:
         raise InvalidData("video banks export as csv or jsonl")
     keys = bank.video_keys()
     frames = bank.video_frames()
-    first_rows = np.searchsorted(bank.videos, np.arange(len(keys)))
+    first_rows = bank.video_layout().first_rows
     with path.open("w", encoding="utf-8", newline="") as handle:
         if fmt is BankFileFormat.JSONL:
             for key, video, row in zip(keys, frames, first_rows, strict=True):
